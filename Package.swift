@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "swift-multiprocessing",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Pickle", targets: ["Pickle"]),
+        .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .executable(name: "swift-multiprocessing", targets: ["swift-multiprocessing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+    ],
+    targets: [
+        // The value model of Python data and the pickle codec. No I/O, no NIO.
+        .target(
+            name: "Pickle",
+            dependencies: [
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // CPython's manager wire protocol: framing, the HMAC handshake, requests, replies, tokens.
+        .target(
+            name: "ManagerWire",
+            dependencies: [
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The manager server: object store, hosted types, listeners.
+        .target(
+            name: "ManagerServer",
+            dependencies: [
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The public Swift API: Manager, ManagerClient, typed proxies, child processes, the worker pool.
+        .target(
+            name: "Multiprocessing",
+            dependencies: [
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swift-multiprocessing",
+            dependencies: [
+                "Multiprocessing",
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PickleTests",
+            dependencies: ["Pickle", .product(name: "BigInt", package: "BigInt")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,219 @@
+public import BigInt
+
+extension PythonValue: Equatable {
+    /// Python's `==`.
+    ///
+    /// - Numbers compare by mathematical value across `bool`, `int`, `float` and `complex`, exactly (an `int` is
+    ///   never rounded to a `float`): `1 == 1.0 == True == (1+0j)`, `0.0 == -0.0`, `2**53 + 1 != float(2**53 + 1)`.
+    /// - NaN is unequal to everything, itself included.
+    /// - `str` never equals `bytes`; `bytes` equals `bytearray` with the same content; `tuple` never equals
+    ///   `list`; `set` equals `frozenset` with the same elements; dicts compare by items in any order.
+    /// - Opaque objects compare structurally (same construction, items and state): this matches dataclasses and
+    ///   value-like classes; Python's default identity comparison cannot be reproduced across messages.
+    /// - ``shared(_:_:)`` wrappers are looked through.
+    public static func == (lhs: PythonValue, rhs: PythonValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.shared(_, let inner), _): return inner == rhs
+        case (_, .shared(_, let inner)): return lhs == inner
+        case (.none, .none): return true
+        case (.string(let a), .string(let b)): return a == b
+        case (.surrogateString(let a), .surrogateString(let b)): return a == b
+        case (.bytes(let a), .bytes(let b)), (.bytes(let a), .byteArray(let b)),
+            (.byteArray(let a), .bytes(let b)), (.byteArray(let a), .byteArray(let b)):
+            return a == b
+        case (.tuple(let a), .tuple(let b)), (.list(let a), .list(let b)): return a == b
+        case (.dict(let a), .dict(let b)): return a == b
+        case (.set(let a), .set(let b)), (.set(let a), .frozenSet(let b)),
+            (.frozenSet(let a), .set(let b)), (.frozenSet(let a), .frozenSet(let b)):
+            return a == b
+        case (.global(let a), .global(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        case (.proxy(let a), .proxy(let b)): return a == b
+        case (.persistentID(let a), .persistentID(let b)): return a == b
+        case (.recursiveReference(let a), .recursiveReference(let b)): return a == b
+        default:
+            guard let a = PythonNumber(lhs), let b = PythonNumber(rhs) else { return false }
+            return a == b
+        }
+    }
+}
+
+extension PythonValue: Hashable {
+    /// A hash consistent with Python equality: equal numbers of any numeric type hash alike, `bytes` and
+    /// `bytearray` with the same content hash alike, sets and dicts hash independently of order.
+    ///
+    /// Every value can be hashed here, including the ones Python calls unhashable; use ``isHashable`` to apply
+    /// Python's rule before using a value as a key (``PythonDict`` and ``PythonSet`` do).
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .shared(_, let inner):
+            inner.hash(into: &hasher)
+        case .none:
+            hasher.combine(0 as UInt8)
+        case .bool, .int, .bigInt, .float, .complex:
+            // `PythonNumber` exists for every numeric case.
+            PythonNumber(self)?.hash(into: &hasher)
+        case .string(let string):
+            hasher.combine(2 as UInt8)
+            hasher.combine(string)
+        case .surrogateString(let bytes):
+            hasher.combine(3 as UInt8)
+            hasher.combine(bytes)
+        case .bytes(let bytes), .byteArray(let bytes):
+            hasher.combine(4 as UInt8)
+            hasher.combine(bytes)
+        case .tuple(let elements):
+            hasher.combine(5 as UInt8)
+            hasher.combine(elements)
+        case .list(let elements):
+            hasher.combine(6 as UInt8)
+            hasher.combine(elements)
+        case .dict(let dict):
+            hasher.combine(7 as UInt8)
+            hasher.combine(dict)
+        case .set(let set), .frozenSet(let set):
+            hasher.combine(8 as UInt8)
+            hasher.combine(set)
+        case .global(let global):
+            hasher.combine(9 as UInt8)
+            hasher.combine(global)
+        case .object(let object):
+            hasher.combine(10 as UInt8)
+            hasher.combine(object.callable)
+        case .proxy(let proxy):
+            hasher.combine(11 as UInt8)
+            hasher.combine(proxy)
+        case .persistentID(let id):
+            hasher.combine(12 as UInt8)
+            hasher.combine(id)
+        case .recursiveReference(let identity):
+            hasher.combine(13 as UInt8)
+            hasher.combine(identity)
+        }
+    }
+
+    /// Whether Python can use this value as a dict key or set element.
+    ///
+    /// `list`, `dict`, `set` and `bytearray` are unhashable, and so is a tuple that contains one.
+    public var isHashable: Bool {
+        switch self {
+        case .list, .dict, .set, .byteArray: return false
+        case .tuple(let elements): return elements.allSatisfy(\.isHashable)
+        case .shared(_, let inner): return inner.isHashable
+        default: return true
+        }
+    }
+}
+
+extension PythonObject: Equatable, Hashable {
+    /// Structural equality: the same construction, items and states.
+    public static func == (lhs: PythonObject, rhs: PythonObject) -> Bool {
+        lhs.construction == rhs.construction && lhs.appendedItems == rhs.appendedItems
+            && lhs.setItems.elementsEqual(rhs.setItems, by: { $0.key == $1.key && $0.value == $1.value })
+            && lhs.states == rhs.states
+    }
+
+    /// A hash consistent with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.callable)
+        hasher.combine(self.appendedItems.count)
+        hasher.combine(self.setItems.count)
+    }
+}
+
+extension PythonObject.Construction: Equatable {
+    /// Structural equality of two constructions.
+    public static func == (lhs: PythonObject.Construction, rhs: PythonObject.Construction) -> Bool {
+        switch (lhs, rhs) {
+        case (.reduce(let c1, let a1), .reduce(let c2, let a2)): return c1 == c2 && a1 == a2
+        case (.newObject(let c1, let a1), .newObject(let c2, let a2)): return c1 == c2 && a1 == a2
+        case (.newObjectEx(let c1, let a1, let k1), .newObjectEx(let c2, let a2, let k2)):
+            return c1 == c2 && a1 == a2 && k1 == k2
+        case (.instance(let c1, let a1), .instance(let c2, let a2)): return c1 == c2 && a1 == a2
+        case (.object(let c1, let a1), .object(let c2, let a2)): return c1 == c2 && a1 == a2
+        default: return false
+        }
+    }
+}
+
+/// A number reduced to the form in which Python compares it.
+@usableFromInline
+internal enum PythonNumber: Hashable {
+    /// An exact integer (from `bool`, `int`, or an integral finite `float` or real `complex`).
+    case integer(BigInt)
+    /// A small exact integer (fast path of ``integer(_:)``; never holds a value `integer` would).
+    case small(Int)
+    /// A real number that is not an integer (non-integral, infinite).
+    case real(Double)
+    /// NaN, or a complex with a NaN part: equal to nothing.
+    case nan
+    /// A complex number with a non-zero imaginary part.
+    case complex(Double, Double)
+
+    @usableFromInline
+    init?(_ value: PythonValue) {
+        switch value {
+        case .bool(let flag): self = .small(flag ? 1 : 0)
+        case .int(let int): self = .small(int)
+        case .bigInt(let big): self = .integer(big)
+        case .float(let double): self.init(real: double)
+        case .complex(let real, let imaginary):
+            if imaginary.isNaN || real.isNaN {
+                self = .nan
+            } else if imaginary == 0 {
+                self.init(real: real)
+            } else {
+                self = .complex(real, imaginary)
+            }
+        case .shared(_, let inner): self.init(inner)
+        default: return nil
+        }
+    }
+
+    init(real double: Double) {
+        if double.isNaN {
+            self = .nan
+        } else if double.isFinite, double == double.rounded(.towardZero) {
+            if let small = Int(exactly: double) {
+                self = .small(small)
+            } else {
+                self = .integer(BigInt(exactly: double)!)
+            }
+        } else {
+            self = .real(double)
+        }
+    }
+
+    @usableFromInline
+    static func == (lhs: PythonNumber, rhs: PythonNumber) -> Bool {
+        switch (lhs, rhs) {
+        case (.small(let a), .small(let b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        // `small` and `integer` never hold the same value: `integer` is only used outside `Int`'s range.
+        case (.real(let a), .real(let b)): return a == b
+        case (.complex(let a1, let a2), .complex(let b1, let b2)): return a1 == b1 && a2 == b2
+        default: return false
+        }
+    }
+
+    @usableFromInline
+    func hash(into hasher: inout Hasher) {
+        switch self {
+        case .small(let int):
+            hasher.combine(1 as UInt8)
+            hasher.combine(int)
+        case .integer(let big):
+            hasher.combine(1 as UInt8)
+            hasher.combine(big)
+        case .real(let double):
+            hasher.combine(1 as UInt8)
+            hasher.combine(double)
+        case .nan:
+            hasher.combine(14 as UInt8)
+        case .complex(let real, let imaginary):
+            hasher.combine(1 as UInt8)
+            hasher.combine(real)
+            hasher.combine(imaginary)
+        }
+    }
+}
