@@ -1,0 +1,26 @@
+import Pickle
+
+/// A type the server can create on request: a type id, its exposed methods and how to build an instance.
+///
+/// SyncManager's types are registered by default; user types are registered the same way.
+package struct HostedType {
+    /// Builds a referent from the `create` request's constructor arguments.
+    package typealias Factory = (CallArguments, any StoreContext) throws(PythonException) -> any HostedObject
+
+    /// The type id clients pass to `create` (`dict`, `Queue`, `Counter`, …).
+    package var typeID: String
+    /// The exposed method names, in the order `create` reports them.
+    package var exposed: [String]
+    /// Methods whose results are registered as new objects of another type id (CPython's `method_to_typeid`).
+    package var methodToTypeID: [String: String]
+    /// Builds an instance.
+    package var make: Factory
+
+    /// A hosted type.
+    package init(typeID: String, exposed: [String], methodToTypeID: [String: String] = [:], make: @escaping Factory) {
+        self.typeID = typeID
+        self.exposed = exposed
+        self.methodToTypeID = methodToTypeID
+        self.make = make
+    }
+}

@@ -1,0 +1,88 @@
+import Pickle
+
+extension ObjectStore {
+    /// A connection closed: give back what it held and forget what it waited for.
+    ///
+    /// CPython does nothing here, so a worker killed while holding a lock blocks everyone forever and a killed
+    /// `Queue.get` can swallow an item. This store drops the connection's parked calls first (so no item is
+    /// handed to a client that is gone), then lets every object it touched release what it holds (waking the next
+    /// waiters), then gives back the references the connection owned.
+    package func connectionClosed(_ connection: ConnectionID) {
+        self.eventLoop.preconditionInEventLoop()
+        for waiter in self.parkedCallsByConnection.removeValue(forKey: connection) ?? [] {
+            self.parkedCalls.removeValue(forKey: waiter)?.timeout?.cancel()
+        }
+        for id in (self.objectsTouched.removeValue(forKey: connection) ?? []).sorted() {
+            guard let entry = self.entries[id] else { continue }
+            self.current = CurrentCall(connection: connection, objectID: id, reply: { _ in })
+            let released = entry.object.connectionClosed(connection, in: self)
+            self.current = nil
+            for line in released {
+                self.logger.notice(
+                    "\(line) after the client went away",
+                    metadata: ["object": "\(id)", "typeid": "\(entry.typeID)", "peer": "\(connection)"]
+                )
+            }
+        }
+        for (id, count) in self.referencesOwned.removeValue(forKey: connection) ?? [:] {
+            for _ in 0..<count {
+                self.releaseReference(to: id)
+            }
+            self.logger.info(
+                "gave back \(count) reference(s) held by a closed connection",
+                metadata: ["object": "\(id)", "peer": "\(connection)"]
+            )
+        }
+    }
+
+    /// Schedules a reclaim pass if some object's count fell to zero.
+    func scheduleReclaimIfNeeded() {
+        if !self.reclaimCandidates.isEmpty {
+            self.scheduleReclaim()
+        }
+    }
+
+    /// Runs ``reclaim()`` soon, coalescing the requests of a burst of calls into one pass.
+    func scheduleReclaim() {
+        guard !self.reclaimScheduled else { return }
+        self.reclaimScheduled = true
+        self.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(10)) { [self] in
+            self.reclaimScheduled = false
+            self.reclaim()
+        }
+    }
+
+    /// Removes objects that no client holds and no stored proxy of a live object reaches.
+    ///
+    /// Candidates that are still reachable stay candidates: a later pass frees them once the last stored proxy
+    /// to them is removed.
+    ///
+    /// Objects with a client count are the roots; stored proxies (reported by each object's
+    /// ``HostedObject/forEachReferencedObjectID(_:)``) are the edges. A nested referent therefore lives exactly as
+    /// long as some stored value reaches it (CPython keeps it forever).
+    func reclaim() {
+        guard !self.reclaimCandidates.isEmpty else { return }
+        var reachable = Set<String>()
+        var pending = self.entries.compactMap { $0.value.refcount > 0 ? $0.key : nil }
+        reachable.formUnion(pending)
+        while let id = pending.popLast() {
+            self.entries[id]?.object.forEachReferencedObjectID { referenced in
+                if self.entries[referenced] != nil, reachable.insert(referenced).inserted {
+                    pending.append(referenced)
+                }
+            }
+        }
+        let unreachable = self.entries.keys.filter { !reachable.contains($0) }
+        self.reclaimCandidates.subtract(unreachable)
+        for id in unreachable {
+            guard let entry = self.entries.removeValue(forKey: id) else { continue }
+            for (waiter, parked) in self.parkedCalls where parked.objectID == id {
+                self.parkedCalls.removeValue(forKey: waiter)
+                parked.timeout?.cancel()
+                self.parkedCallsByConnection[parked.connection]?.remove(waiter)
+                parked.reply(.traceback(for: .keyError(.string(id)), context: "the object was released while a call waited on it"))
+            }
+            self.logger.debug("released object", metadata: ["object": "\(id)", "typeid": "\(entry.typeID)"])
+        }
+    }
+}
