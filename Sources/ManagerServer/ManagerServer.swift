@@ -1,0 +1,263 @@
+import Logging
+import ManagerWire
+import NIOCore
+import NIOPosix
+import Pickle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A manager server: hosts shared objects for CPython and Swift clients, speaking CPython's wire protocol.
+///
+/// ```swift
+/// let server = try await ManagerServer.start(
+///     configuration: .init(addresses: [.unix(path: "/tmp/manager.sock")], authKey: key)
+/// )
+/// try await server.waitUntilShutdown()   // until a client sends `shutdown` or `shutdown()` is called
+/// ```
+///
+/// Every listener feeds one ``ObjectStore``; every connection is authenticated with CPython's HMAC handshake,
+/// then served by a ``ServerConnectionHandler``.
+package final class ManagerServer: Sendable {
+    /// The addresses the server listens on, with real port numbers for TCP listeners bound to port 0.
+    package let boundAddresses: [ManagerAddress]
+    /// The configuration the server runs with.
+    package let configuration: Configuration
+
+    private let group: MultiThreadedEventLoopGroup
+    private let listeners: [any Channel]
+    private let store: NIOLoopBound<ObjectStore>
+    private let finished: EventLoopPromise<Void>
+    private let state: Mutex<ServerState>
+    private let nextConnectionNumber = Atomic<UInt64>(1)
+
+    private struct ServerState {
+        var openConnections = 0
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var shuttingDown = false
+    }
+
+    private init(
+        configuration: Configuration,
+        group: MultiThreadedEventLoopGroup,
+        store: NIOLoopBound<ObjectStore>,
+        listeners: [any Channel],
+        boundAddresses: [ManagerAddress],
+        finished: EventLoopPromise<Void>,
+        state: Mutex<ServerState>
+    ) {
+        self.configuration = configuration
+        self.group = group
+        self.store = store
+        self.listeners = listeners
+        self.boundAddresses = boundAddresses
+        self.finished = finished
+        self.state = state
+    }
+
+    /// Binds every configured address and starts serving.
+    ///
+    /// - Parameters:
+    ///   - configuration: Addresses, key and limits.
+    ///   - types: The types clients may create; SyncManager's by default.
+    /// - Throws: ``ManagerServerError`` when the configuration is unsafe (TCP without a key) or an address cannot
+    ///   be bound.
+    package static func start(configuration: Configuration, types: [HostedType]? = nil) async throws -> ManagerServer {
+        try configuration.validate()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))
+        let storeLoop = group.next()
+        let finished = storeLoop.makePromise(of: Void.self)
+        let logger = configuration.logger
+        let store = try await storeLoop.submit {
+            NIOLoopBound(
+                ObjectStore(
+                    eventLoop: storeLoop,
+                    types: types ?? HostedTypeRegistry.syncManager,
+                    addresses: [],
+                    logger: logger
+                ),
+                eventLoop: storeLoop
+            )
+        }.get()
+        let state = Mutex(ServerState())
+        var listeners: [any Channel] = []
+        var bound: [ManagerAddress] = []
+        do {
+            for address in configuration.addresses {
+                let (channel, boundAddress) = try await Self.bind(
+                    address, configuration: configuration, group: group, store: store, state: state,
+                    connectionNumbers: { Self.connectionNumber() }
+                )
+                listeners.append(channel)
+                bound.append(boundAddress)
+            }
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let boundValues = bound.map(\.pythonValue)
+        try await storeLoop.submit { store.value.addresses = boundValues }.get()
+        let server = ManagerServer(
+            configuration: configuration, group: group, store: store, listeners: listeners,
+            boundAddresses: bound, finished: finished, state: state
+        )
+        try await storeLoop.submit {
+            store.value.onShutdownRequest = {
+                // Reply first: the shutdown runs after the current operation finishes.
+                storeLoop.execute { Task { await server.shutdown() } }
+            }
+        }.get()
+        return server
+    }
+
+    private static let connectionCounter = Atomic<UInt64>(1)
+
+    private static func connectionNumber() -> UInt64 {
+        Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    private static func bind(
+        _ address: ManagerAddress,
+        configuration: Configuration,
+        group: MultiThreadedEventLoopGroup,
+        store: NIOLoopBound<ObjectStore>,
+        state: Mutex<ServerState>,
+        connectionNumbers: @escaping @Sendable () -> UInt64
+    ) async throws -> (any Channel, ManagerAddress) {
+        let isTCP: Bool
+        if case .tcp = address { isTCP = true } else { isTCP = false }
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let accepted = state.withLock { state -> Bool in
+                        guard !state.shuttingDown, state.openConnections < configuration.maxConnections else {
+                            return false
+                        }
+                        state.openConnections += 1
+                        state.connections[ObjectIdentifier(channel)] = channel
+                        return true
+                    }
+                    guard accepted else {
+                        configuration.logger.warning(
+                            "refused a connection: the server is at its connection limit or shutting down",
+                            metadata: ["limit": "\(configuration.maxConnections)"]
+                        )
+                        channel.close(promise: nil)
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in
+                        state.withLock { state in
+                            state.openConnections -= 1
+                            state.connections[ObjectIdentifier(channel)] = nil
+                        }
+                    }
+                    if isTCP {
+                        ChannelTuning.configureAccepted(channel)
+                    }
+                    try Self.configurePipeline(
+                        channel, configuration: configuration, store: store,
+                        connectionID: ConnectionID(rawValue: connectionNumbers())
+                    )
+                }
+            }
+        switch address {
+        case .unix(let path):
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            return (channel, address)
+        case .tcp(let host, let port):
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            let realPort = channel.localAddress?.port ?? port
+            return (channel, .tcp(host: host, port: realPort))
+        }
+    }
+
+    private static func configurePipeline(
+        _ channel: any Channel,
+        configuration: Configuration,
+        store: NIOLoopBound<ObjectStore>,
+        connectionID: ConnectionID
+    ) throws {
+        let sync = channel.pipeline.syncOperations
+        let handshakeFrames = configuration.authKey == nil ? 0 : FrameDecoder.handshakeFrameCount
+        try sync.addHandler(
+            ByteToMessageHandler(
+                FrameDecoder(maxMessageSize: configuration.maxMessageSize, handshakeFrames: handshakeFrames)
+            )
+        )
+        try sync.addHandler(FrameEncoder())
+        if let key = configuration.authKey {
+            try sync.addHandler(HandshakeHandler(role: .server, authKey: key, timeout: configuration.handshakeTimeout))
+        }
+        if let idle = configuration.idleTimeout {
+            try sync.addHandler(IdleStateHandler(allTimeout: idle))
+            try sync.addHandler(IdleCloseHandler(logger: configuration.logger))
+        }
+        try sync.addHandler(
+            ServerConnectionHandler(
+                store: store, connectionID: connectionID, limits: configuration.pickleLimits,
+                logger: configuration.logger
+            )
+        )
+    }
+
+    /// Waits until the server stops: a client sent `shutdown`, or ``shutdown()`` was called.
+    package func waitUntilShutdown() async throws {
+        try await self.finished.futureResult.get()
+    }
+
+    /// Stops accepting, closes every connection, removes Unix socket files and stops the server's threads.
+    package func shutdown() async {
+        let connections: [any Channel]? = self.state.withLock { state in
+            guard !state.shuttingDown else { return nil }
+            state.shuttingDown = true
+            return Array(state.connections.values)
+        }
+        guard let connections else {
+            try? await self.finished.futureResult.get()
+            return
+        }
+        for listener in self.listeners {
+            try? await listener.close()
+        }
+        for connection in connections {
+            try? await connection.close()
+        }
+        for case .unix(let path) in self.boundAddresses {
+            unlink(path)
+        }
+        self.finished.succeed()
+        try? await self.group.shutdownGracefully()
+    }
+
+    /// The number of objects clients hold references to (what `number_of_objects` reports).
+    package func numberOfObjects() async throws -> Int {
+        try await self.store.eventLoop.submit { self.store.value.numberOfObjects }.get()
+    }
+}
+
+/// Closes a connection that stayed idle past the configured timeout.
+final class IdleCloseHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            self.logger.info("closing an idle connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
