@@ -1,4 +1,4 @@
-import Pickle
+
 
 extension PythonValue {
     /// Calls `body` with every manager proxy inside this value, depth first.
