@@ -16,8 +16,11 @@ extension PythonValue: Equatable {
         case (.shared(_, let inner), _): return inner == rhs
         case (_, .shared(_, let inner)): return lhs == inner
         case (.none, .none): return true
-        case (.string(let a), .string(let b)): return a == b
+        // Python compares code points; Swift's `String ==` would also equate canonically equivalent strings.
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
         case (.surrogateString(let a), .surrogateString(let b)): return a == b
+        case (.string(let a), .surrogateString(let b)), (.surrogateString(let b), .string(let a)):
+            return a.utf8.elementsEqual(b)
         case (.bytes(let a), .bytes(let b)), (.bytes(let a), .byteArray(let b)),
             (.byteArray(let a), .bytes(let b)), (.byteArray(let a), .byteArray(let b)):
             return a == b
@@ -54,11 +57,18 @@ extension PythonValue: Hashable {
             // `PythonNumber` exists for every numeric case.
             PythonNumber(self)?.hash(into: &hasher)
         case .string(let string):
+            // By UTF-8 bytes, like equality, and alike for a `surrogateString` with the same bytes.
             hasher.combine(2 as UInt8)
-            hasher.combine(string)
+            hasher.combine(string.utf8.count)
+            for byte in string.utf8 {
+                hasher.combine(byte)
+            }
         case .surrogateString(let bytes):
-            hasher.combine(3 as UInt8)
-            hasher.combine(bytes)
+            hasher.combine(2 as UInt8)
+            hasher.combine(bytes.count)
+            for byte in bytes {
+                hasher.combine(byte)
+            }
         case .bytes(let bytes), .byteArray(let bytes):
             hasher.combine(4 as UInt8)
             hasher.combine(bytes)
@@ -155,7 +165,13 @@ internal enum PythonNumber: Hashable {
         switch value {
         case .bool(let flag): self = .small(flag ? 1 : 0)
         case .int(let int): self = .small(int)
-        case .bigInt(let big): self = .integer(big)
+        case .bigInt(let big):
+            // A `bigInt` built directly (not through `PythonValue.integer`) may hold a value that fits in `Int`.
+            if let small = Int(exactly: big) {
+                self = .small(small)
+            } else {
+                self = .integer(big)
+            }
         case .float(let double): self.init(real: double)
         case .complex(let real, let imaginary):
             if imaginary.isNaN || real.isNaN {
@@ -177,7 +193,7 @@ internal enum PythonNumber: Hashable {
             if let small = Int(exactly: double) {
                 self = .small(small)
             } else {
-                self = .integer(BigInt(exactly: double)!)
+                self = .integer(BigInt(double))
             }
         } else {
             self = .real(double)
