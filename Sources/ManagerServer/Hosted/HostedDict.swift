@@ -34,7 +34,7 @@ package final class HostedDict: HostedObject {
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
         guard self.mayHoldProxies else { return }
-        PythonValue.dict(self.dict).forEachProxy { body($0.objectID) }
+        PythonValue.dict(self.dict).forEachProxyReference { body($0.objectID) }
     }
 
     private func store(_ value: PythonValue, forKey key: PythonValue) throws(PythonException) {

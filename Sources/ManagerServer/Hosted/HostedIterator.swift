@@ -37,7 +37,7 @@ package final class HostedIterator: HostedObject {
     }
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
-        for item in self.items[self.position...] { item.forEachProxy { body($0.objectID) } }
+        for item in self.items[self.position...] { item.forEachProxyReference { body($0.objectID) } }
     }
 
     package func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext)

@@ -36,7 +36,7 @@ package final class HostedList: HostedObject {
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
         guard self.mayHoldProxies else { return }
-        for item in self.items { item.forEachProxy { body($0.objectID) } }
+        for item in self.items { item.forEachProxyReference { body($0.objectID) } }
     }
 
     private func stored(_ values: [PythonValue]) -> [PythonValue] {

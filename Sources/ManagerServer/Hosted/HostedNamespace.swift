@@ -41,7 +41,7 @@ package final class HostedNamespace: HostedObject {
     }
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
-        PythonValue.dict(self.attributes).forEachProxy { body($0.objectID) }
+        PythonValue.dict(self.attributes).forEachProxyReference { body($0.objectID) }
     }
 
     private static func name(_ value: PythonValue) throws(PythonException) -> PythonValue {

@@ -61,8 +61,8 @@ package final class HostedQueue: HostedObject {
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
         guard self.mayHoldProxies else { return }
-        for item in self.items { item.forEachProxy { body($0.objectID) } }
-        for putter in self.putters { putter.item.forEachProxy { body($0.objectID) } }
+        for item in self.items { item.forEachProxyReference { body($0.objectID) } }
+        for putter in self.putters { putter.item.forEachProxyReference { body($0.objectID) } }
     }
 
     package func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext)

@@ -36,7 +36,7 @@ package final class HostedValue: HostedObject {
     }
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {
-        self.value.forEachProxy { body($0.objectID) }
+        self.value.forEachProxyReference { body($0.objectID) }
     }
 
     package func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext)

@@ -7,13 +7,11 @@ final class HostedManagedObject<Object: ManagedObject>: HostedObject {
     let typeID: String
     let exposed: [String]
     private let object: Object
-    private let number: Int
 
-    init(_ object: Object, number: Int) {
+    init(_ object: Object) {
         self.object = object
         self.typeID = Object.typeID
         self.exposed = Object.exposedMethods
-        self.number = number
     }
 
     func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext) throws(PythonException)
@@ -35,7 +33,7 @@ final class HostedManagedObject<Object: ManagedObject>: HostedObject {
         return .parked
     }
 
-    var pythonRepr: String { "<\(Object.typeID) object, hosted by swift-multiprocessing, #\(self.number)>" }
+    var pythonRepr: String { "<\(Object.typeID) object, hosted by swift-multiprocessing>" }
 
     func pickledValue() -> Result<PythonValue, PythonException> {
         .failure(.typeError("cannot pickle '\(Object.typeID)' object"))
@@ -45,14 +43,12 @@ final class HostedManagedObject<Object: ManagedObject>: HostedObject {
 extension HostedType {
     /// The hosted type for a ``ManagedObject``: `create` builds an instance from the request's arguments.
     package init<Object: ManagedObject>(managing type: Object.Type) {
-        var created = 0
         self.init(typeID: Object.typeID, exposed: Object.exposedMethods, methodToTypeID: Object.methodToTypeID) {
             arguments, _ throws(PythonException) in
-            created += 1
             let object = try Object(
                 managedArguments: ManagedArguments(callee: Object.typeID, positional: arguments.positional, keywords: arguments.keywords)
             )
-            return HostedManagedObject(object, number: created)
+            return HostedManagedObject(object)
         }
     }
 }

@@ -3,9 +3,9 @@ import Pickle
 /// A type the server can create on request: a type id, its exposed methods and how to build an instance.
 ///
 /// SyncManager's types are registered by default; user types are registered the same way.
-package struct HostedType {
+package struct HostedType: Sendable {
     /// Builds a referent from the `create` request's constructor arguments.
-    package typealias Factory = (CallArguments, any StoreContext) throws(PythonException) -> any HostedObject
+    package typealias Factory = @Sendable (CallArguments, any StoreContext) throws(PythonException) -> any HostedObject
 
     /// The type id clients pass to `create` (`dict`, `Queue`, `Counter`, …).
     package var typeID: String
