@@ -25,6 +25,7 @@ import shlex
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,14 +43,15 @@ CPYTHON_CMD = "{python} {root}/Benchmarks/python/cpython_server.py serve {listen
 SERVERS = ("cpython", "ours")
 KIB, MIB = 1 << 10, 1 << 20
 
-# Parameters of the full and the quick run. The quick run keeps every workload and every client count.
+# Parameters of the full and the quick run. The quick run keeps every workload and every client count. Workloads
+# marked repeated in the plan run `repeats` times, alternating which server goes first; the median is reported.
 PROFILES = {
-    "full": {"latency": 1.5, "throughput": 3.0, "counter_clients": 8, "counter_increments": 1000,
+    "full": {"repeats": 3, "latency": 1.0, "throughput": 1.5, "counter_clients": 8, "counter_increments": 1000,
              "queue_pairs": 2, "queue_items": 5000,
              "sizes": [KIB, 16 * KIB, 256 * KIB, MIB, 4 * MIB, 16 * MIB], "payload": 0.6,
-             "proxy": 1.5, "connection": 1.0, "idle": 1000, "floor": 3.0, "pingpong": 300000,
+             "proxy": 1.5, "connection": 1.0, "idle": 1000, "floor": 1.5, "pingpong": 200000,
              "swift_timeout": 600},
-    "quick": {"latency": 0.2, "throughput": 0.3, "counter_clients": 8, "counter_increments": 60,
+    "quick": {"repeats": 1, "latency": 0.2, "throughput": 0.3, "counter_clients": 8, "counter_increments": 60,
               "queue_pairs": 2, "queue_items": 400, "sizes": [KIB, MIB, 16 * MIB], "payload": 0.1,
               "proxy": 0.2, "connection": 0.2, "idle": 1000, "floor": 0.3, "pingpong": 30000,
               "swift_timeout": 120},
@@ -256,37 +258,40 @@ def run_client(python, workload, address, authkey_hex, server_pid, options, time
 
 
 def workload_plan(profile):
-    """Every Python-client workload as (name, client workload, transport, options)."""
-    plan = [("py.latency", "latency", "unix", ["--duration", profile["latency"]])]
+    """Every Python-client workload as (name, client workload, transport, options, repeated)."""
+    plan = [("py.latency", "latency", "unix", ["--duration", profile["latency"]], True)]
     for clients in THROUGHPUT_CLIENTS:
         plan.append(("py.throughput.dict_set.%d" % clients, "throughput", "unix",
-                     ["--clients", clients, "--duration", profile["throughput"]]))
+                     ["--clients", clients, "--duration", profile["throughput"]], True))
     plan += [
         ("py.lock_counter", "lock_counter", "unix",
-         ["--clients", profile["counter_clients"], "--operations", profile["counter_increments"]]),
-        ("py.queue", "queue", "unix", ["--clients", profile["queue_pairs"], "--operations", profile["queue_items"]]),
+         ["--clients", profile["counter_clients"], "--operations", profile["counter_increments"]], True),
+        ("py.queue", "queue", "unix",
+         ["--clients", profile["queue_pairs"], "--operations", profile["queue_items"]], True),
         ("py.payload", "payload", "unix",
-         ["--sizes", ",".join(str(size) for size in profile["sizes"]), "--duration", profile["payload"]]),
-        ("py.proxy_create.unix", "proxy_create", "unix", ["--label", "unix", "--duration", profile["proxy"]]),
-        ("py.proxy_create.tcp", "proxy_create", "tcp", ["--label", "tcp", "--duration", profile["proxy"]]),
+         ["--sizes", ",".join(str(size) for size in profile["sizes"]), "--duration", profile["payload"]], True),
+        ("py.proxy_create.unix", "proxy_create", "unix", ["--label", "unix", "--duration", profile["proxy"]], False),
+        ("py.proxy_create.tcp", "proxy_create", "tcp", ["--label", "tcp", "--duration", profile["proxy"]], False),
         ("py.new_connection.unix", "new_connection", "unix",
-         ["--label", "unix", "--duration", profile["connection"]]),
-        ("py.new_connection.tcp", "new_connection", "tcp", ["--label", "tcp", "--duration", profile["connection"]]),
-        ("py.idle_rss", "idle_rss", "unix", ["--operations", profile["idle"]]),
+         ["--label", "unix", "--duration", profile["connection"]], False),
+        ("py.new_connection.tcp", "new_connection", "tcp",
+         ["--label", "tcp", "--duration", profile["connection"]], False),
+        ("py.idle_rss", "idle_rss", "unix", ["--operations", profile["idle"]], False),
     ]
     return plan
 
 
 def run_floors(arguments, profile, binaries, directory, results):
-    log("floor: C ping-pong ...")
-    result = subprocess.run([binaries["pingpong"], str(profile["pingpong"])], capture_output=True, text=True,
-                            timeout=300)
-    if result.returncode == 0:
-        rtt = json.loads(result.stdout)["rtt_us"]
-        results.add_rows("floor", [{"workload": "floor.pingpong", "title": "C 64-byte Unix socket round trip",
-                                    "value": rtt, "unit": "us", "better": "lower", "extra": {}}])
-    else:
-        results.fail("floor.pingpong", "floor", result.stderr.strip())
+    for repeat in range(profile["repeats"]):
+        log("floor: C ping-pong (%d) ..." % (repeat + 1))
+        result = subprocess.run([binaries["pingpong"], str(profile["pingpong"])], capture_output=True, text=True,
+                                timeout=300)
+        if result.returncode == 0:
+            rtt = json.loads(result.stdout)["rtt_us"]
+            results.add_rows("floor", [{"workload": "floor.pingpong", "title": "C 64-byte Unix socket round trip",
+                                        "value": rtt, "unit": "us", "better": "lower", "extra": {}}])
+        else:
+            results.fail("floor.pingpong", "floor", result.stderr.strip())
     path = os.path.join(directory, "echo.sock")
     echo = subprocess.Popen([binaries["echo_server"], path], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
@@ -294,8 +299,8 @@ def run_floors(arguments, profile, binaries, directory, results):
         if not line.startswith("listening on"):
             results.fail("floor.py_echo", "floor", "echo server did not start: %r" % line)
             return
-        for clients in FLOOR_CLIENTS:
-            log("floor: Python client -> C echo server, %d clients ..." % clients)
+        for repeat, clients in [(repeat, clients) for repeat in range(profile["repeats"]) for clients in FLOOR_CLIENTS]:
+            log("floor: Python client -> C echo server, %d clients (%d) ..." % (clients, repeat + 1))
             rows, error = run_client(arguments.python, "floor_echo", path, "", None,
                                      ["--clients", clients, "--duration", profile["floor"]], 300)
             if error:
@@ -379,7 +384,23 @@ def floor_for(workload, floors):
     return None
 
 
-def build_table(results, ours_available):
+def merge_samples(rows):
+    """One row per (workload, server): the median of its samples, every sample kept in extra["samples"]."""
+    grouped = {}
+    for entry in rows:
+        grouped.setdefault((entry["workload"], entry["server"]), []).append(entry)
+    merged = []
+    for samples in grouped.values():
+        ordered = sorted(samples, key=lambda entry: entry["value"])
+        middle = dict(ordered[(len(ordered) - 1) // 2] if len(ordered) % 2 else ordered[len(ordered) // 2])
+        if len(ordered) > 1:
+            middle["value"] = statistics.median(entry["value"] for entry in samples)
+            middle["extra"] = dict(middle.get("extra", {}), samples=[entry["value"] for entry in samples])
+        merged.append(middle)
+    return merged
+
+
+def build_table(results):
     floors = {entry["workload"]: entry["value"] for entry in results.rows if entry["server"] == "floor"}
     by_key = {}
     order = []
@@ -504,6 +525,7 @@ def main(argv):
         warnings.append("load average %.1f on %d CPUs at start: other work is running, numbers will be noisy"
                         % (load_start[0], os.cpu_count() or 1))
     servers = {}
+    ours_available = False
     exit_statuses = {}
     try:
         binaries = compile_floors(directory)
@@ -519,14 +541,16 @@ def main(argv):
                     results.fail("server start (%s)" % transport, name, server.error)
         ours_available = any(name == "ours" for name, _ in servers)
         run_floors(arguments, profile, binaries, directory, results)
-        for workload, client_workload, transport, options in workload_plan(profile):
+        plan = [(repeat, step) for repeat in range(profile["repeats"]) for step in workload_plan(profile)
+                if step[4] or repeat == 0]
+        for repeat, (workload, client_workload, transport, options, _) in plan:
             if arguments.only and arguments.only not in workload:
                 continue
-            for name in SERVERS:
+            for name in (SERVERS if repeat % 2 == 0 else tuple(reversed(SERVERS))):
                 server = servers.get((name, transport))
                 if server is None:
                     continue
-                log("%s -> %s ..." % (workload, name))
+                log("%s -> %s (%d) ..." % (workload, name, repeat + 1))
                 if not server.alive():
                     results.fail(workload, name, "server is not running (exit status %s)%s"
                                  % (server.process.returncode, server.stderr_tail()))
@@ -551,7 +575,8 @@ def main(argv):
                              "server exited with status %s after SIGTERM%s" % (status, server.stderr_tail()))
         if not arguments.keep_temp:
             shutil.rmtree(directory, ignore_errors=True)
-    floors, table = build_table(results, ours_available)
+    results.rows = merge_samples(results.rows)
+    floors, table = build_table(results)
     print_table(floors, table, results)
     elapsed = time.monotonic() - started
     for warning in warnings:
