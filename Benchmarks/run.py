@@ -160,8 +160,11 @@ class Server:
             return False
         line = self._read_line(timeout)
         if line is None or not line.startswith("listening on "):
-            self.error = ("`%s` did not print `listening on ADDRESS` within %.0f s (got %r)%s"
-                          % (self.command, timeout, line, self.stderr_tail()))
+            status = self.process.poll()
+            how = ("exited with status %d" % status) if status is not None else ("did not finish within %.0f s"
+                                                                                 % timeout)
+            self.error = ("`%s` %s without printing `listening on ADDRESS` (first line: %r)%s"
+                          % (self.command, how, line, self.stderr_tail()))
             self.stop()
             return False
         printed = line[len("listening on "):].strip()
@@ -395,7 +398,9 @@ def merge_samples(rows):
         middle = dict(ordered[(len(ordered) - 1) // 2] if len(ordered) % 2 else ordered[len(ordered) // 2])
         if len(ordered) > 1:
             middle["value"] = statistics.median(entry["value"] for entry in samples)
-            middle["extra"] = dict(middle.get("extra", {}), samples=[entry["value"] for entry in samples])
+            values = [entry["value"] for entry in samples]
+            best = min(values) if middle.get("better") == "lower" else max(values)
+            middle["extra"] = dict(middle.get("extra", {}), samples=values, best=best)
         merged.append(middle)
     return merged
 
