@@ -131,6 +131,7 @@ package final class ManagerServer: Sendable {
                     }
                     if isTCP {
                         ChannelTuning.configureAccepted(channel)
+                        try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
                     }
                     try Self.configurePipeline(
                         channel, configuration: configuration, store: store,
