@@ -122,11 +122,31 @@ package final class HostedDict: HostedObject {
             var result = PythonDict()
             for key in try args[0].iterated() { try result.setValue(args.count > 1 ? args[1] : .none, forKey: key) }
             return .value(.dict(result))
+        case "__swift_increment__":
+            let args = try arguments.bindRange("", qualifiedName: "dict.__swift_increment__", minimum: 2, maximum: 2)
+            let sum = try PythonArithmetic.add(try self.dict.value(forKey: args[0]) ?? .int(0), args[1])
+            try self.store(sum, forKey: args[0])
+            return .value(sum)
+        case "__swift_set_nested__":
+            let args = try arguments.bindRange("", qualifiedName: "dict.__swift_set_nested__", minimum: 2, maximum: 2)
+            guard let path = args[0].sequenceElements, let first = path.first else {
+                throw .typeError("__swift_set_nested__() needs a non-empty tuple path, got \(args[0].typeName)")
+            }
+            if path.count == 1 {
+                try self.store(args[1], forKey: first)
+            } else {
+                guard let entry = try self.dict.value(forKey: first) else { throw .keyError(first) }
+                try self.store(try PythonArithmetic.setting(args[1], at: path.dropFirst(), in: entry), forKey: first)
+            }
         default:
             throw .attributeError("'dict' object has no attribute '\(method)'")
         }
         return .value(.none)
     }
+
+    /// This server's own dict methods, for one-round-trip updates that CPython's proxies cannot express
+    /// (`d[k] += 1` and `d[k][i] = v` are read-modify-write or silently lost on a CPython manager).
+    package static let swiftExtensions = ["__swift_increment__", "__swift_set_nested__"]
 
     /// `dict.update([other], **kw)`.
     private func update(_ arguments: CallArguments, name: String) throws(PythonException) {
