@@ -177,6 +177,7 @@ def run_child(spec_path):
     class RecordingResult(unittest.TextTestResult):
         def startTest(self, test):
             started[test.id()] = time.monotonic()
+            record(test, 'started')
             super().startTest(test)
 
         def addSuccess(self, test):
@@ -346,7 +347,11 @@ def kill_group(proc):
 
 
 def run_unit(args, class_name, tests, report):
-    """Start a server, run `tests` of `class_name` in a subprocess, stop the server."""
+    """Start a server, run `tests` of `class_name` in a subprocess, stop the server.
+
+    Returns the tests to run again in a fresh unit: when a test hangs until the timeout, it fails and
+    the tests after it, which never ran, get another chance instead of failing with it.
+    """
     workdir = tempfile.mkdtemp(prefix='smp-cpy-', dir='/tmp' if os.path.isdir('/tmp') else None)
     address = os.path.join(workdir, 'manager.sock')
     authkey_hex = secrets.token_bytes(32).hex()
@@ -359,7 +364,7 @@ def run_unit(args, class_name, tests, report):
         detail = f'{error}\nserver output:\n{server.read_output()}'
         for test in tests:
             report(f'{class_name}.{test}', 'failed', detail, 0.0)
-        return
+        return []
 
     results_path = os.path.join(workdir, 'results.jsonl')
     spec_path = os.path.join(workdir, 'spec.json')
@@ -387,6 +392,7 @@ def run_unit(args, class_name, tests, report):
     with open(output_path, 'rb') as f:
         test_output = f.read().decode('utf-8', 'replace')
     recorded = {}
+    started_tests = []
     env_changed = None
     if os.path.exists(results_path):
         with open(results_path) as f:
@@ -395,24 +401,45 @@ def run_unit(args, class_name, tests, report):
                 if entry['outcome'] == 'env_changed':
                     env_changed = entry['detail']
                     continue
+                if entry['outcome'] == 'started':
+                    started_tests.append(entry['name'])
+                    continue
                 recorded.setdefault(entry['name'], []).append(entry)
 
+    # Results unittest reported under other names: class and module fixtures (setUpClass,
+    # tearDownClass, setUpModule), which fail every test they keep from running.
+    fixture_errors = {}
+    for name, entries in recorded.items():
+        if name.split('.', 1)[0] == class_name and name.split('.', 1)[-1] in tests:
+            continue
+        for entry in entries:
+            if entry['outcome'] == 'failed':
+                fixture_errors[name] = entry['detail']
+    hung = timed_out or elapsed >= args.timeout - 6
+    hung_test = started_tests[-1] if hung and started_tests and not recorded.get(started_tests[-1]) else None
+    rerun = []
     for test in tests:
         name = f'{class_name}.{test}'
-        entries = recorded.pop(name, [])
+        entries = recorded.get(name, [])
+        if not entries and hung_test and name != hung_test and name not in started_tests:
+            rerun.append(test)
+            continue
         if not entries:
-            why = (f'did not finish within the {args.timeout:.0f} s timeout' if timed_out or child.returncode == 1
-                   else f'did not report a result (test process exit status {child.returncode})')
+            if fixture_errors:
+                why = 'not run: ' + ', '.join(fixture_errors) + ' failed (see below)'
+                report(name, 'failed', why, 0.0)
+                continue
+            if hung:
+                why = f'did not finish within the {args.timeout:.0f} s timeout (stacks in the output below)'
+            else:
+                why = f'did not report a result (test process exit status {child.returncode})'
             report(name, 'failed', f'{why}\ntest process output (tail):\n{test_output[-6000:]}', 0.0)
             continue
         failed = [e for e in entries if e['outcome'] == 'failed']
         final = failed[0] if failed else entries[-1]
         report(name, final['outcome'], final['detail'], final.get('time', 0.0))
-    # Anything else unittest reported (setUpClass/tearDownClass/module fixture errors, subtests).
-    for name, entries in recorded.items():
-        for entry in entries:
-            if entry['outcome'] == 'failed':
-                report(f'{unit} [{name}]', 'failed', entry['detail'], 0.0)
+    for name, detail in fixture_errors.items():
+        report(f'{unit} [{name}]', 'failed', detail, 0.0)
     if env_changed:
         report(f'{unit} [environment]', 'env_changed', f'{env_changed}\n{test_output[-4000:]}', 0.0)
     if server_status not in (0,):
@@ -429,6 +456,7 @@ def run_unit(args, class_name, tests, report):
     else:
         import shutil
         shutil.rmtree(workdir, ignore_errors=True)
+    return rerun
 
 
 def main(argv=None):
@@ -445,9 +473,9 @@ def main(argv=None):
                         help='run only the tests whose Class.test name contains SUBSTR (repeatable)')
     parser.add_argument('--verbose', '-v', action='store_true',
                         help='show details of every failure and skip, and the server output')
-    parser.add_argument('--timeout', type=float, default=120.0, metavar='SECONDS',
-                        help='per class (per test for TestSyncManagerTypes); a hang becomes a failure '
-                             '(default 120)')
+    parser.add_argument('--timeout', type=float, default=60.0, metavar='SECONDS',
+                        help='per class (per test for TestSyncManagerTypes); a hang becomes a failure, '
+                             'and the tests after the hung one run again with a fresh server (default 60)')
     parser.add_argument('--json', metavar='PATH', help='write the results as JSON to PATH')
     parser.add_argument('--python', default=sys.executable,
                         help='interpreter whose test suite runs (default: this one)')
@@ -523,8 +551,15 @@ def main(argv=None):
             units.extend((class_name, [t]) for t in chosen)
         else:
             units.append((class_name, chosen))
-    for class_name, tests in units:
-        run_unit(args, class_name, tests, report)
+    unit_count = 0
+    while units:
+        unit_count += 1
+        class_name, tests = units.pop(0)
+        rerun = run_unit(args, class_name, tests, report)
+        if rerun:
+            print(f'  (running the {len(rerun)} tests of {class_name} after the hung test with a fresh server)',
+                  flush=True)
+            units.insert(0, (class_name, rerun))
     for class_name, test, reason in excluded:
         report(f'{class_name}.{test}', 'skipped', f'excluded: {reason}', 0.0)
     wall = time.monotonic() - started
@@ -540,7 +575,7 @@ def main(argv=None):
                        'wall_seconds': round(wall, 1), 'counts': counts, 'results': results,
                        'unit_seconds': report.unit_times, 'server_globals': report.globals_seen,
                        'excluded': {f'{c}.{t}': r for c, t, r in excluded}}, f, indent=2)
-    print(f'# Python {sys.version.split()[0]}, {len(units)} units, {len(excluded)} tests excluded, '
+    print(f'# Python {sys.version.split()[0]}, {unit_count} units, {len(excluded)} tests excluded, '
           f'wall time {wall:.1f} s')
     print(f'{counts["passed"]} passed, {counts["failed"]} failed, {counts["skipped"]} skipped')
     return 0 if counts['failed'] == 0 else 1
