@@ -61,7 +61,12 @@ EXCLUDED = {
 PER_TEST_SERVER_CLASSES = {'TestSyncManagerTypes'}
 
 GENERATED_MODULE = 'cpython_manager_tests_generated'
-START_METHOD = 'fork'
+SPEC_ENVIRONMENT_VARIABLE = 'SWIFT_MULTIPROCESSING_CPYTESTS_SPEC'
+
+
+def default_start_method():
+    """fork, as CPython's test_multiprocessing_fork, except on macOS where the suite skips fork."""
+    return 'spawn' if sys.platform == 'darwin' else 'fork'
 SERVER_START_TIMEOUT = 30.0
 SERVER_STOP_TIMEOUT = 10.0
 
@@ -70,7 +75,7 @@ SERVER_STOP_TIMEOUT = 10.0
 # Building the suite's classes (used both for --list/selection and inside each class subprocess)
 # ---------------------------------------------------------------------------------------------
 
-def build_test_module(external_manager_class=None):
+def build_test_module(external_manager_class=None, start_method=None):
     """Create the module holding the manager test classes exactly as the suite builds them.
 
     The module is registered in sys.modules so that unittest runs its setUpModule/tearDownModule
@@ -82,7 +87,8 @@ def build_test_module(external_manager_class=None):
 
     module = types.ModuleType(GENERATED_MODULE)
     sys.modules[GENERATED_MODULE] = module
-    suite.install_tests_in_module_dict(module.__dict__, START_METHOD, only_type='manager')
+    suite.install_tests_in_module_dict(module.__dict__, start_method or default_start_method(),
+                                       only_type='manager')
     attributes = {'__module__': GENERATED_MODULE}
     if external_manager_class is not None:
         attributes['manager_class'] = external_manager_class
@@ -114,26 +120,22 @@ def exclusion_reason(class_name, test_name):
 # Child mode: run some tests of one class against an already running server
 # ---------------------------------------------------------------------------------------------
 
-def run_child(spec_path):
-    """Run the tests named in the spec file, appending one JSON line per result to its result file."""
-    with open(spec_path) as f:
-        spec = json.load(f)
-    import faulthandler
+def install_external_manager(spec):
+    """Make every manager the tests create a SyncManager connected to the server named in `spec`.
+
+    Returns what build_test_module() returns, the module built with the connected manager class.
+    """
     import multiprocessing
     import multiprocessing.managers as managers
-    import unittest
-    from multiprocessing import process, util
-
-    # Dump every thread's stack shortly before the runner's deadline, then exit: a hang shows where.
-    faulthandler.dump_traceback_later(max(1.0, spec['timeout'] - 5.0), exit=True)
+    from multiprocessing import process
 
     address = spec['address']
     authkey = bytes.fromhex(spec['authkey'])
-    # Forked children inherit this; proxies rebuilt from the wire (authkey None) use it.
+    # Forked children inherit this, spawned ones receive it; proxies rebuilt from the wire use it.
     process.current_process().authkey = authkey
 
     class ExternalSyncManager(managers.SyncManager):
-        """A SyncManager whose start() connects to the external server instead of forking one."""
+        """A SyncManager whose start() connects to the external server instead of starting one."""
 
         def __init__(self, address_=None, authkey_=None, *args, **kwargs):
             kwargs.pop('address', None)
@@ -156,8 +158,25 @@ def run_child(spec_path):
 
     # ManagerMixin.setUpClass calls multiprocessing.Manager(); TestSyncManagerTypes uses manager_class.
     multiprocessing.Manager = external_manager
+    return build_test_module(ExternalSyncManager, spec['start_method'])
 
-    suite_module, module, classes = build_test_module(ExternalSyncManager)
+
+def run_child(spec_path):
+    """Run the tests named in the spec file, appending one JSON line per result to its result file."""
+    with open(spec_path) as f:
+        spec = json.load(f)
+    import faulthandler
+    import unittest
+    from multiprocessing import process
+
+    # Dump every thread's stack shortly before the runner's deadline, then exit: a hang shows where.
+    faulthandler.dump_traceback_later(max(1.0, spec['timeout'] - 5.0), exit=True)
+
+    process.current_process().authkey = bytes.fromhex(spec['authkey'])
+    # Spawned and forkserver children import this script as __mp_main__ and rebuild the module
+    # from this spec (see the end of the file); forked children inherit everything.
+    os.environ[SPEC_ENVIRONMENT_VARIABLE] = spec_path
+    _, module, classes = install_external_manager(spec)
     from test import support
     cls = classes[spec['class']]
 
@@ -370,7 +389,7 @@ def run_unit(args, class_name, tests, report):
     spec_path = os.path.join(workdir, 'spec.json')
     with open(spec_path, 'w') as f:
         json.dump({'class': class_name, 'tests': tests, 'address': address, 'authkey': authkey_hex,
-                   'results': results_path, 'timeout': args.timeout}, f)
+                   'results': results_path, 'timeout': args.timeout, 'start_method': args.start_method}, f)
     output_path = os.path.join(workdir, 'test-output.txt')
     began = time.monotonic()
     with open(output_path, 'wb') as output:
@@ -476,6 +495,11 @@ def main(argv=None):
     parser.add_argument('--timeout', type=float, default=60.0, metavar='SECONDS',
                         help='per class (per test for TestSyncManagerTypes); a hang becomes a failure, '
                              'and the tests after the hung one run again with a fresh server (default 60)')
+    parser.add_argument('--total-timeout', type=float, default=0.0, metavar='SECONDS',
+                        help='stop starting units after SECONDS; the tests not run fail (default: no limit)')
+    parser.add_argument('--start-method', choices=('fork', 'spawn', 'forkserver'), default=default_start_method(),
+                        help="how the tests start their child processes, as the suite's "
+                             'test_multiprocessing_{fork,spawn,forkserver} (default: %(default)s)')
     parser.add_argument('--json', metavar='PATH', help='write the results as JSON to PATH')
     parser.add_argument('--python', default=sys.executable,
                         help='interpreter whose test suite runs (default: this one)')
@@ -506,7 +530,7 @@ def main(argv=None):
             (excluded if reason else selected).append((class_name, test, reason))
 
     if args.list:
-        print(f'# Python {sys.version.split()[0]}, start method {START_METHOD}')
+        print(f'# Python {sys.version.split()[0]}, start method {args.start_method}')
         for class_name, test, _ in selected:
             print(f'SELECTED {class_name}.{test}')
         for class_name, test, reason in excluded:
@@ -553,8 +577,13 @@ def main(argv=None):
             units.append((class_name, chosen))
     unit_count = 0
     while units:
-        unit_count += 1
         class_name, tests = units.pop(0)
+        if args.total_timeout and time.monotonic() - started > args.total_timeout:
+            for test in tests:
+                report(f'{class_name}.{test}', 'failed',
+                       f'not run: the --total-timeout of {args.total_timeout:.0f} s was used up', 0.0)
+            continue
+        unit_count += 1
         rerun = run_unit(args, class_name, tests, report)
         if rerun:
             print(f'  (running the {len(rerun)} tests of {class_name} after the hung test with a fresh server)',
@@ -570,7 +599,7 @@ def main(argv=None):
             print(f'  {unit}: {", ".join(names)}')
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump({'python': sys.version, 'start_method': START_METHOD,
+            json.dump({'python': sys.version, 'start_method': args.start_method,
                        'server': 'cpython' if args.cpython_server else args.server_cmd,
                        'wall_seconds': round(wall, 1), 'counts': counts, 'results': results,
                        'unit_seconds': report.unit_times, 'server_globals': report.globals_seen,
@@ -583,3 +612,8 @@ def main(argv=None):
 
 if __name__ == '__main__':
     sys.exit(main())
+elif __name__ == '__mp_main__' and os.environ.get(SPEC_ENVIRONMENT_VARIABLE):
+    # A child of a test started with spawn or forkserver: rebuild the generated test module so that
+    # the test's pickled target (a classmethod of a generated class) resolves, connected as the parent.
+    with open(os.environ[SPEC_ENVIRONMENT_VARIABLE]) as _spec_file:
+        install_external_manager(json.load(_spec_file))
