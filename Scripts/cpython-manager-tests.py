@@ -515,6 +515,10 @@ def main(argv=None):
         return run_child(args._child)
     if args._cpython_server:
         return run_cpython_server(*args._cpython_server)
+    # A parent may hand us a blocked or ignored SIGTERM (a Swift test's Foundation.Process does): the
+    # servers and test processes inherit both across exec, and a server could then not be stopped.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if os.path.realpath(args.python) != os.path.realpath(sys.executable):
         # Enumerate and run with the same interpreter: re-execute under it.
         os.execv(args.python, [args.python, os.path.abspath(__file__)] + (argv or sys.argv[1:]))
