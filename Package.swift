@@ -87,5 +87,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "ManagerServerTests",
+            dependencies: ["ManagerServer", "Pickle", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
