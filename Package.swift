@@ -111,5 +111,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [],
+            exclude: ["Scripts"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
