@@ -102,7 +102,11 @@ struct HandshakeHandlerTests {
 
     @Test("client role: #FAILURE# from the manager fails with 'the manager rejected our authkey'")
     func clientRejected() throws {
-        let (channel, _, completion) = try Self.makeChannel(role: .client, key: AuthKey(utf8: "WRONG"), challenge: Self.clientChallenge)
+        let (channel, _, completion) = try Self.makeChannel(
+            role: .client,
+            key: AuthKey(utf8: "WRONG"),
+            challenge: Self.clientChallenge
+        )
         try channel.writeInbound(buffer(Machine.challengeMarker + Self.serverChallenge))
         _ = try Self.readOutbound(channel)
         try channel.writeInbound(buffer(Machine.failure))

@@ -92,7 +92,12 @@ struct HandshakeInteropTests {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder()),
                         FrameEncoder(),
-                        HandshakeHandler(role: .server, authKey: key, challengeStyle: style, completionPromise: completion),
+                        HandshakeHandler(
+                            role: .server,
+                            authKey: key,
+                            challengeStyle: style,
+                            completionPromise: completion
+                        ),
                         EchoHandler(),
                     ])
                 }
@@ -200,7 +205,10 @@ struct HandshakeInteropTests {
         return (outcome, try await process.result())
     }
 
-    @Test("the Swift client role completes the handshake with CPython listeners", arguments: PythonInterpreter.available)
+    @Test(
+        "the Swift client role completes the handshake with CPython listeners",
+        arguments: PythonInterpreter.available
+    )
     func swiftClientSucceeds(python: PythonInterpreter) async throws {
         let key = AuthKey.random()
         let (reply, result) = try await Self.connectOnce(python: python, serverKey: key, clientKey: key)
