@@ -82,6 +82,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "swift-multiprocessing-benchmark",
+            dependencies: ["Multiprocessing", "ManagerWire", "Pickle"],
+            path: "Benchmarks/SwiftClient",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PickleTests",
             dependencies: ["Pickle", .product(name: "BigInt", package: "BigInt")],
