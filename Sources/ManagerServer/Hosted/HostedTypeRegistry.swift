@@ -59,6 +59,7 @@ package struct HostedTypeRegistry: Sendable {
         "dict": Entry(exposed: HostedDict.exposedNames) { args, _ throws(PythonException) in try HostedDict(args) },
         "Value": Entry(exposed: HostedValue.exposedNames) { args, _ throws(PythonException) in try HostedValue(args) },
         "Array": Entry(exposed: HostedArray.exposedNames) { args, _ throws(PythonException) in try HostedArray(args) },
+        "set": Entry(exposed: HostedSet.exposedNames) { args, _ throws(PythonException) in try HostedSet(args) },
         "Namespace": Entry(exposed: HostedNamespace.exposedNames) { args, _ throws(PythonException) in
             try HostedNamespace(args)
         },
