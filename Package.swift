@@ -87,5 +87,12 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        // Decode/encode throughput of the pickle codec next to CPython's C pickle (release build).
+        .executableTarget(
+            name: "pickle-benchmark",
+            dependencies: ["Pickle"],
+            path: "Benchmarks/PickleBenchmark",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
