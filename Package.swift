@@ -123,5 +123,12 @@ let package = Package(
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
+        // Decode/encode throughput of the pickle codec next to CPython's C pickle (release build).
+        .executableTarget(
+            name: "pickle-benchmark",
+            dependencies: ["Pickle"],
+            path: "Benchmarks/PickleBenchmark",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
