@@ -123,5 +123,18 @@ let package = Package(
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: [
+                "Multiprocessing",
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

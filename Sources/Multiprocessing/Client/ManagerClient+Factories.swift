@@ -1,4 +1,4 @@
-public import Pickle
+import Pickle
 
 /// Creating shared objects: one method per type id of CPython's `SyncManager`.
 ///

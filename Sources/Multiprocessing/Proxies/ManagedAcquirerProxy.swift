@@ -1,4 +1,4 @@
-public import Pickle
+import Pickle
 
 /// The `acquire` calls shared by the lock, semaphore and condition proxies (CPython's `AcquirerProxy`).
 ///

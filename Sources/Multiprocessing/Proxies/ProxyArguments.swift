@@ -1,4 +1,4 @@
-public import Pickle
+import Pickle
 
 extension Duration {
     /// The duration in seconds as a Python `float`, the form CPython's proxies send timeouts in.

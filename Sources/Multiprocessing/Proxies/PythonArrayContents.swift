@@ -1,4 +1,4 @@
-public import Pickle
+import Pickle
 
 /// The items of a pickled `array.array`, read from its raw machine values.
 ///
