@@ -56,6 +56,8 @@ struct LockProxyTests {
             // Released from another channel than the owner's: refused, as in Python.
             let foreign = await #expect(throws: ManagerError.self) { try await lock.release() }
             #expect(foreign?.code == .runtimeError)
+            // The other client's main channel owns it now; once released there, a dedicated channel can take it.
+            try await otherLock.release()
             try await other.withDedicatedChannel {
                 #expect(try await otherLock.acquire())
                 try await otherLock.release()

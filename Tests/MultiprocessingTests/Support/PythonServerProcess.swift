@@ -18,13 +18,16 @@ final class PythonServerProcess: Sendable {
     }
 
     private static let script = """
-        import os, sys, threading
+        import multiprocessing, os, sys, threading
         from multiprocessing.managers import SyncManager
         def watch_parent():
             sys.stdin.buffer.read()
             os._exit(0)
         threading.Thread(target=watch_parent, daemon=True).start()
-        manager = SyncManager(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2]))
+        key = bytes.fromhex(sys.argv[2])
+        # As in a server started by manager.start(): the server's own proxies (a Condition's lock) use this key.
+        multiprocessing.current_process().authkey = key
+        manager = SyncManager(address=sys.argv[1], authkey=key)
         server = manager.get_server()
         print('ready', flush=True)
         server.serve_forever()
