@@ -81,13 +81,22 @@ func withServer<Result>(
     _ flavor: ServerFlavor,
     _ body: (TestServer) async throws -> Result
 ) async throws -> Result {
-    let server = try await TestServer.start(flavor)
+    await ServerSlots.shared.take()
+    let server: TestServer
+    do {
+        server = try await TestServer.start(flavor)
+    } catch {
+        await ServerSlots.shared.giveBack()
+        throw error
+    }
     do {
         let result = try await body(server)
         await server.stop()
+        await ServerSlots.shared.giveBack()
         return result
     } catch {
         await server.stop()
+        await ServerSlots.shared.giveBack()
         throw error
     }
 }
