@@ -177,6 +177,23 @@ struct CoordinationProxyTests {
         }
     }
 
+    @Test("a condition built on a manager RLock holds that lock while it is held", arguments: ServerFlavor.allCases)
+    func conditionOnRLock(flavor: ServerFlavor) async throws {
+        try await withManager(flavor) { client in
+            let lock = try await client.rLock()
+            let condition = try await client.condition(lock: lock)
+            // (CPython's own server cannot `wait` or `notify` on such a condition: its Condition checks ownership
+            // with a non-blocking acquire of the RLock proxy, which succeeds reentrantly: "un-acquired lock".)
+            let freeElsewhere = try await condition.withLock {
+                // A detached task does not share this task's channel: it asks as another thread would.
+                return try await Task.detached { try await lock.tryAcquire() }.value
+            }
+            #expect(freeElsewhere == false)
+            #expect(try await lock.tryAcquire())
+            try await lock.release()
+        }
+    }
+
     @Test("an event wakes its waiters when set", arguments: ServerFlavor.allCases)
     func event(flavor: ServerFlavor) async throws {
         try await withManager(flavor) { client in
