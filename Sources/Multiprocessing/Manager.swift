@@ -33,7 +33,7 @@ public final class Manager: Sendable {
     private enum Ownership: Sendable {
         case connected
         case inProcess(ManagerServer)
-        case process(Process, exited: ExitLatch, socketDirectory: URL?)
+        case process(Process, exited: AsyncLatch, socketDirectory: URL?)
     }
 
     private init(client: ManagerClient, authKey: AuthKey?, ownership: Ownership) {
@@ -89,7 +89,7 @@ public final class Manager: Sendable {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        let exited = ExitLatch()
+        let exited = AsyncLatch()
         process.terminationHandler = { _ in exited.open() }
         try process.run()
         try input.fileHandleForWriting.write(contentsOf: Data(authKey.bytes))

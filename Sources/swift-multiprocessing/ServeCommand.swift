@@ -69,7 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let signals = Self.onTermination { Task { await server.shutdown() } }
         FileHandle.standardOutput.write(Data("listening on \(server.boundAddresses[0])\n".utf8))
-        try await server.waitUntilShutdown()
+        await server.waitUntilShutdown()
         await server.shutdown()
         withExtendedLifetime(signals) {}
     }
