@@ -130,5 +130,18 @@ let package = Package(
             path: "Benchmarks/PickleBenchmark",
             swiftSettings: swiftSettings
         ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: [
+                "Multiprocessing",
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
