@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +82,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "swift-multiprocessing-benchmark",
+            dependencies: ["Multiprocessing", "ManagerWire", "Pickle"],
+            path: "Benchmarks/SwiftClient",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PickleTests",
             dependencies: ["Pickle", .product(name: "BigInt", package: "BigInt")],
@@ -96,6 +103,24 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManagerWireTests",
+            dependencies: [
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [],
+            exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -3,7 +3,6 @@ import ManagerWire
 import NIOCore
 import NIOPosix
 import Pickle
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -32,14 +31,7 @@ package final class ManagerServer: Sendable {
     private let listeners: [any Channel]
     private let store: NIOLoopBound<ObjectStore>
     private let finished: EventLoopPromise<Void>
-    private let state: Mutex<ServerState>
-    private let nextConnectionNumber = Atomic<UInt64>(1)
-
-    private struct ServerState {
-        var openConnections = 0
-        var connections: [ObjectIdentifier: any Channel] = [:]
-        var shuttingDown = false
-    }
+    private let connections: ServerConnections
 
     private init(
         configuration: Configuration,
@@ -48,7 +40,7 @@ package final class ManagerServer: Sendable {
         listeners: [any Channel],
         boundAddresses: [ManagerAddress],
         finished: EventLoopPromise<Void>,
-        state: Mutex<ServerState>
+        connections: ServerConnections
     ) {
         self.configuration = configuration
         self.group = group
@@ -56,7 +48,7 @@ package final class ManagerServer: Sendable {
         self.listeners = listeners
         self.boundAddresses = boundAddresses
         self.finished = finished
-        self.state = state
+        self.connections = connections
     }
 
     /// Binds every configured address and starts serving.
@@ -76,21 +68,20 @@ package final class ManagerServer: Sendable {
             NIOLoopBound(
                 ObjectStore(
                     eventLoop: storeLoop,
-                    types: types ?? HostedTypeRegistry.syncManager,
+                    types: types ?? HostedType.syncManager,
                     addresses: [],
                     logger: logger
                 ),
                 eventLoop: storeLoop
             )
         }.get()
-        let state = Mutex(ServerState())
+        let connections = ServerConnections(limit: configuration.maxConnections)
         var listeners: [any Channel] = []
         var bound: [ManagerAddress] = []
         do {
             for address in configuration.addresses {
                 let (channel, boundAddress) = try await Self.bind(
-                    address, configuration: configuration, group: group, store: store, state: state,
-                    connectionNumbers: { Self.connectionNumber() }
+                    address, configuration: configuration, group: group, store: store, connections: connections
                 )
                 listeners.append(channel)
                 bound.append(boundAddress)
@@ -104,7 +95,7 @@ package final class ManagerServer: Sendable {
         try await storeLoop.submit { store.value.addresses = boundValues }.get()
         let server = ManagerServer(
             configuration: configuration, group: group, store: store, listeners: listeners,
-            boundAddresses: bound, finished: finished, state: state
+            boundAddresses: bound, finished: finished, connections: connections
         )
         try await storeLoop.submit {
             store.value.onShutdownRequest = {
@@ -115,19 +106,12 @@ package final class ManagerServer: Sendable {
         return server
     }
 
-    private static let connectionCounter = Atomic<UInt64>(1)
-
-    private static func connectionNumber() -> UInt64 {
-        Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).oldValue
-    }
-
     private static func bind(
         _ address: ManagerAddress,
         configuration: Configuration,
         group: MultiThreadedEventLoopGroup,
         store: NIOLoopBound<ObjectStore>,
-        state: Mutex<ServerState>,
-        connectionNumbers: @escaping @Sendable () -> UInt64
+        connections: ServerConnections
     ) async throws -> (any Channel, ManagerAddress) {
         let isTCP: Bool
         if case .tcp = address { isTCP = true } else { isTCP = false }
@@ -137,15 +121,7 @@ package final class ManagerServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let accepted = state.withLock { state -> Bool in
-                        guard !state.shuttingDown, state.openConnections < configuration.maxConnections else {
-                            return false
-                        }
-                        state.openConnections += 1
-                        state.connections[ObjectIdentifier(channel)] = channel
-                        return true
-                    }
-                    guard accepted else {
+                    guard let connectionID = connections.admit(channel) else {
                         configuration.logger.warning(
                             "refused a connection: the server is at its connection limit or shutting down",
                             metadata: ["limit": "\(configuration.maxConnections)"]
@@ -153,18 +129,13 @@ package final class ManagerServer: Sendable {
                         channel.close(promise: nil)
                         return
                     }
-                    channel.closeFuture.whenComplete { _ in
-                        state.withLock { state in
-                            state.openConnections -= 1
-                            state.connections[ObjectIdentifier(channel)] = nil
-                        }
-                    }
                     if isTCP {
                         ChannelTuning.configureAccepted(channel)
+                        try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
                     }
                     try Self.configurePipeline(
                         channel, configuration: configuration, store: store,
-                        connectionID: ConnectionID(rawValue: connectionNumbers())
+                        connectionID: connectionID
                     )
                 }
             }
@@ -215,12 +186,7 @@ package final class ManagerServer: Sendable {
 
     /// Stops accepting, closes every connection, removes Unix socket files and stops the server's threads.
     package func shutdown() async {
-        let connections: [any Channel]? = self.state.withLock { state in
-            guard !state.shuttingDown else { return nil }
-            state.shuttingDown = true
-            return Array(state.connections.values)
-        }
-        guard let connections else {
+        guard let connections = self.connections.beginShutdown() else {
             try? await self.finished.futureResult.get()
             return
         }

@@ -90,6 +90,12 @@ package protocol StoreContext: AnyObject {
     @discardableResult
     func resume(_ waiter: WaiterID, with result: Result<PythonValue, PythonException>) -> Bool
 
+    /// A function that answers a parked call from any thread: it hops to the store's loop and resumes `waiter`.
+    ///
+    /// Hosted objects that run work elsewhere (user types, which run each method on their own executor so a slow
+    /// method never stalls the store) park the call and hand this function to that work.
+    func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void
+
     /// The connection that made a parked call, or `nil` if the call is no longer parked.
     func connection(of waiter: WaiterID) -> ConnectionID?
 

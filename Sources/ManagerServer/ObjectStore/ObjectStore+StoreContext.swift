@@ -45,6 +45,13 @@ extension ObjectStore: StoreContext {
         return true
     }
 
+    package func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void {
+        let store = NIOLoopBound(self, eventLoop: self.eventLoop)
+        return { result in
+            store.eventLoop.execute { store.value.resume(waiter, with: result) }
+        }
+    }
+
     package func connection(of waiter: WaiterID) -> ConnectionID? {
         self.parkedCalls[waiter]?.connection
     }

@@ -91,7 +91,7 @@ package final class ObjectStore {
             object: object,
             typeID: type?.typeID ?? object.typeID,
             exposedOrder: exposed,
-            exposed: Set(exposed),
+            exposed: type?.acceptedMethods ?? Set(exposed),
             methodToTypeID: type?.methodToTypeID ?? [:],
             refcount: 1
         )

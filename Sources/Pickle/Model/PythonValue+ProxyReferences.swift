@@ -59,3 +59,13 @@ extension PythonValue {
         }
     }
 }
+
+extension PythonValue {
+    /// Whether this value contains a manager proxy anywhere inside it.
+    package var containsProxy: Bool {
+        guard self.mayContainProxy else { return false }
+        var found = false
+        self.forEachProxyReference { _ in found = true }
+        return found
+    }
+}

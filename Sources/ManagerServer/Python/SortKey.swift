@@ -1,0 +1,219 @@
+import Pickle
+
+/// A `key=` function for `list.sort`, evaluated natively: the server runs no Python code, so only a few
+/// well-known built-in callables are understood.
+package enum SortKey {
+    case identity
+    case absolute
+    case length
+    case string
+    case representation
+    case integer
+    case float
+    case lowercased
+    case uppercased
+    case item(PythonValue)
+
+    /// Recognises `None`, `builtins.abs/len/str/repr/int/float`, `getattr(str, 'lower'|'upper'|'casefold')` and
+    /// `operator.itemgetter(i)`.
+    ///
+    /// - Throws: `TypeError` naming the callable for anything else.
+    package init(_ value: PythonValue) throws(PythonException) {
+        switch value.unwrapped {
+        case .none:
+            self = .identity
+            return
+        case .global(let global) where global.module == "builtins":
+            switch global.name {
+            case "abs": self = .absolute
+            case "len": self = .length
+            case "str": self = .string
+            case "repr": self = .representation
+            case "int": self = .integer
+            case "float": self = .float
+            default: throw Self.unsupported(value)
+            }
+            return
+        case .object(let object):
+            if object.callable == .builtin("getattr"), let args = object.arguments, args.count == 2,
+                args[0] == .global(.builtin("str"))
+            {
+                switch args[1].stringValue {
+                case "lower", "casefold": self = .lowercased
+                case "upper": self = .uppercased
+                default: throw Self.unsupported(value)
+                }
+                return
+            }
+            if object.callable == PythonGlobal(module: "operator", name: "itemgetter"), let args = object.arguments,
+                args.count == 1
+            {
+                self = .item(args[0])
+                return
+            }
+        default: break
+        }
+        throw Self.unsupported(value)
+    }
+
+    private static func unsupported(_ value: PythonValue) -> PythonException {
+        let name: String
+        switch value.unwrapped {
+        case .global(let global): name = global.description
+        case .object(let object): name = object.callable?.description ?? object.className
+        default: name = value.typeName
+        }
+        return .typeError(
+            "sort key \(name) cannot be evaluated: this manager server runs no Python code; use key=None, a "
+                + "builtin (abs, len, str, repr, int, float), str.lower/str.upper or operator.itemgetter(i)"
+        )
+    }
+
+    /// The key of `value`.
+    ///
+    /// - Throws: the `TypeError` Python would raise for a value the key function does not accept.
+    package func apply(to value: PythonValue) throws(PythonException) -> PythonValue {
+        switch self {
+        case .identity: return value
+        case .absolute:
+            switch value.unwrapped {
+            case .int(let int) where int != .min: return .int(abs(int))
+            case .bool(let flag): return .int(flag ? 1 : 0)
+            case .float(let double): return .float(abs(double))
+            case .complex(let re, let im): return .float((re * re + im * im).squareRoot())
+            default: throw .typeError("bad operand type for abs(): '\(value.typeName)'")
+            }
+        case .length:
+            switch value.unwrapped {
+            case .string(let string): return .int(string.unicodeScalars.count)
+            case .bytes(let bytes), .byteArray(let bytes): return .int(bytes.count)
+            case .tuple(let elements), .list(let elements): return .int(elements.count)
+            case .dict(let dict): return .int(dict.count)
+            case .set(let set), .frozenSet(let set): return .int(set.count)
+            default: throw .typeError("object of type '\(value.typeName)' has no len()")
+            }
+        case .string: return .string(value.str)
+        case .representation: return .string(value.repr)
+        case .integer:
+            switch value.unwrapped {
+            case .int, .bigInt: return value
+            case .bool(let flag): return .int(flag ? 1 : 0)
+            case .float(let double):
+                guard double.isFinite, let int = Int(exactly: double.rounded(.towardZero)) else {
+                    throw .valueError("cannot convert float \(value.repr) to integer")
+                }
+                return .int(int)
+            case .string(let string):
+                guard let int = Int(string.trimmingCharacters(in: " \t\n")) else {
+                    throw .valueError("invalid literal for int() with base 10: \(value.repr)")
+                }
+                return .int(int)
+            default:
+                throw .typeError(
+                    "int() argument must be a string, a bytes-like object or a real number, not '\(value.typeName)'"
+                )
+            }
+        case .float:
+            if let double = value.doubleValue { return .float(double) }
+            if let string = value.stringValue, let double = Double(string.trimmingCharacters(in: " \t\n")) {
+                return .float(double)
+            }
+            if value.stringValue != nil { throw .valueError("could not convert string to float: \(value.repr)") }
+            throw .typeError("float() argument must be a string or a real number, not '\(value.typeName)'")
+        case .lowercased, .uppercased:
+            guard let string = value.stringValue else {
+                let name = self == .lowercased ? "lower" : "upper"
+                throw .typeError("descriptor '\(name)' for 'str' objects doesn't apply to a '\(value.typeName)' object")
+            }
+            return .string(self == .lowercased ? string.lowercased() : string.uppercased())
+        case .item(let index):
+            switch value.unwrapped {
+            case .list(let elements), .tuple(let elements):
+                if let slice = PythonSlice(index) {
+                    let picked = try slice.indices(length: elements.count).indices.map { elements[$0] }
+                    if case .list = value.unwrapped { return .list(picked) }
+                    return .tuple(picked)
+                }
+                let raw = try index.indexValue()
+                let position = raw < 0 ? raw + elements.count : raw
+                guard elements.indices.contains(position) else {
+                    throw .indexError("\(value.typeName) index out of range")
+                }
+                return elements[position]
+            case .dict(let dict):
+                guard let found = try dict.value(forKey: index) else { throw .keyError(index) }
+                return found
+            case .string(let string):
+                let scalars = Array(string.unicodeScalars)
+                let raw = try index.indexValue()
+                let position = raw < 0 ? raw + scalars.count : raw
+                guard scalars.indices.contains(position) else { throw .indexError("string index out of range") }
+                return .string(String(scalars[position]))
+            default:
+                throw .typeError("'\(value.typeName)' object is not subscriptable")
+            }
+        }
+    }
+}
+
+extension SortKey: Equatable {}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+        while let last = slice.last, characters.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
+
+/// A stable merge sort on Python's `<`, as `list.sort` performs it.
+package enum StableSort {
+    /// The order of `keys` after a stable sort; `reverse` keeps equal keys in their original order, as CPython
+    /// does.
+    ///
+    /// - Throws: the `TypeError` of an incomparable pair.
+    package static func order(keys: [PythonValue], reverse: Bool) throws(PythonException) -> [Int] {
+        var order = Array(keys.indices)
+        if reverse { order.reverse() }
+        var buffer = order
+        try self.mergeSort(&order, &buffer, 0, order.count, keys)
+        if reverse { order.reverse() }
+        return order
+    }
+
+    private static func mergeSort(
+        _ order: inout [Int], _ buffer: inout [Int], _ low: Int, _ high: Int, _ keys: [PythonValue]
+    ) throws(PythonException) {
+        guard high - low > 1 else { return }
+        let middle = (low + high) / 2
+        try self.mergeSort(&order, &buffer, low, middle, keys)
+        try self.mergeSort(&order, &buffer, middle, high, keys)
+        var left = low
+        var right = middle
+        var output = low
+        while left < middle, right < high {
+            // Take from the right only if it is strictly less: equal keys keep their order.
+            if try keys[order[right]].isLess(than: keys[order[left]]) {
+                buffer[output] = order[right]
+                right += 1
+            } else {
+                buffer[output] = order[left]
+                left += 1
+            }
+            output += 1
+        }
+        while left < middle {
+            buffer[output] = order[left]
+            left += 1
+            output += 1
+        }
+        while right < high {
+            buffer[output] = order[right]
+            right += 1
+            output += 1
+        }
+        for index in low..<high { order[index] = buffer[index] }
+    }
+}

@@ -1,0 +1,54 @@
+import ManagerServer
+import Pickle
+
+/// A ``ManagedObject`` in the object store: each call is parked, run on the object's own actor, and answered
+/// when it finishes, so the store never waits for user code.
+final class HostedManagedObject<Object: ManagedObject>: HostedObject {
+    let typeID: String
+    let exposed: [String]
+    private let object: Object
+
+    init(_ object: Object) {
+        self.object = object
+        self.typeID = Object.typeID
+        self.exposed = Object.exposedMethods
+    }
+
+    func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext) throws(PythonException)
+        -> CallOutcome
+    {
+        let waiter = context.park(until: nil)
+        let resume = context.resumer(for: waiter)
+        let object = self.object
+        let managedArguments = ManagedArguments(callee: method, positional: arguments.positional, keywords: arguments.keywords)
+        Task {
+            do {
+                resume(.success(try await object.invokeManagedMethod(method, managedArguments)))
+            } catch let exception as PythonException {
+                resume(.failure(exception))
+            } catch {
+                resume(.failure(.runtimeError("\(type(of: error)): \(error)")))
+            }
+        }
+        return .parked
+    }
+
+    var pythonRepr: String { "<\(Object.typeID) object, hosted by swift-multiprocessing>" }
+
+    func pickledValue() -> Result<PythonValue, PythonException> {
+        .failure(.typeError("cannot pickle '\(Object.typeID)' object"))
+    }
+}
+
+extension HostedType {
+    /// The hosted type for a ``ManagedObject``: `create` builds an instance from the request's arguments.
+    package init<Object: ManagedObject>(managing type: Object.Type) {
+        self.init(typeID: Object.typeID, exposed: Object.exposedMethods, methodToTypeID: Object.methodToTypeID) {
+            arguments, _ throws(PythonException) in
+            let object = try Object(
+                managedArguments: ManagedArguments(callee: Object.typeID, positional: arguments.positional, keywords: arguments.keywords)
+            )
+            return HostedManagedObject(object)
+        }
+    }
+}
