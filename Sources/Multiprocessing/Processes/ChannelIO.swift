@@ -31,6 +31,11 @@ enum ChannelIO {
         }
     }
 
+    /// Closes a channel's descriptor.
+    static func closeChannel(_ descriptor: Int32) {
+        _ = close(descriptor)
+    }
+
     /// Pickles `value` and sends it as one frame.
     static func send(_ value: PythonValue, on descriptor: Int32) throws(Failure) {
         let body: [UInt8]
@@ -67,11 +72,7 @@ enum ChannelIO {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
-                #if os(Linux)
-                send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-                #else
-                send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, 0)
-                #endif
+                systemSend(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -103,4 +104,13 @@ enum ChannelIO {
         }
         return bytes
     }
+}
+
+/// `send` without `SIGPIPE`: a closed channel is an error to handle, not a signal that ends the process.
+private func systemSend(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if os(Linux)
+    return send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
+    #else
+    return send(descriptor, bytes, count, 0)
+    #endif
 }

@@ -56,8 +56,13 @@ struct ChildRuntime {
 
     /// Prints `TypeName: message` to standard error, as Python prints an uncaught exception's last line.
     static func report(_ error: any Error) {
-        let line = "\(RemoteFailure(error).pythonLine)\n"
-        fputs(line, stderr)
-        fflush(stderr)
+        let line = Array("\(RemoteFailure(error).pythonLine)\n".utf8)
+        fflush(nil)
+        var offset = 0
+        while offset < line.count {
+            let written = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 { break }
+            offset += written
+        }
     }
 }

@@ -57,7 +57,7 @@ public enum ProcessRole: String, Sendable {
 }
 
 /// The tasks a program registered, by name.
-struct TaskRegistry: Sendable {
+struct TaskRegistry {
     private let tasks: [String: any SpawnableTask.Type]
 
     init(_ tasks: [any SpawnableTask.Type]) {

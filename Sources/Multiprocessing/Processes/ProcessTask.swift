@@ -3,7 +3,7 @@
 ///
 /// Both ``ProcessTask`` (a child process's whole job) and ``PoolTask`` (a function a ``WorkerPool`` applies)
 /// refine this protocol, so one list registers both kinds.
-public protocol SpawnableTask {
+public protocol SpawnableTask: SendableMetatype {
     /// The name the task is registered and sent under. Defaults to the type's name; it must be unique among the
     /// tasks registered with ``ProcessRole/bootstrap(tasks:)``.
     static var name: String { get }
