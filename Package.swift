@@ -85,6 +85,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "swift-multiprocessing-benchmark",
+            dependencies: ["Multiprocessing", "ManagerWire", "Pickle"],
+            path: "Benchmarks/SwiftClient",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PickleTests",
             dependencies: ["Pickle", .product(name: "BigInt", package: "BigInt")],
@@ -112,6 +118,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [],
+            exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
         // The @Managed macro: ManagedObject conformances and typed proxies for user actors.

@@ -28,8 +28,9 @@ struct HandshakeInteropTests {
         import sys
         from multiprocessing import AuthenticationError
         from multiprocessing.connection import Listener
-        address, key = sys.argv[1], bytes.fromhex(sys.argv[2])
+        address, key, ready = sys.argv[1], bytes.fromhex(sys.argv[2]), sys.argv[3]
         with Listener(address, authkey=key) as listener:
+            open(ready, 'w').close()  # the socket is bound and listening
             try:
                 connection = listener.accept()
             except AuthenticationError as error:
@@ -92,7 +93,12 @@ struct HandshakeInteropTests {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(FrameDecoder()),
                         FrameEncoder(),
-                        HandshakeHandler(role: .server, authKey: key, challengeStyle: style, completionPromise: completion),
+                        HandshakeHandler(
+                            role: .server,
+                            authKey: key,
+                            challengeStyle: style,
+                            completionPromise: completion
+                        ),
                         EchoHandler(),
                     ])
                 }
@@ -158,9 +164,14 @@ struct HandshakeInteropTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/listener.sock"
-        let process = try PythonProcess(python, script: Self.listenerScript, arguments: [path, serverKey.hexString])
+        let ready = directory + "/ready"
+        let process = try PythonProcess(
+            python,
+            script: Self.listenerScript,
+            arguments: [path, serverKey.hexString, ready]
+        )
         do {
-            try await waitForFile(path)
+            try await waitForFile(ready)
         } catch {
             process.terminate()
             throw error
@@ -200,7 +211,10 @@ struct HandshakeInteropTests {
         return (outcome, try await process.result())
     }
 
-    @Test("the Swift client role completes the handshake with CPython listeners", arguments: PythonInterpreter.available)
+    @Test(
+        "the Swift client role completes the handshake with CPython listeners",
+        arguments: PythonInterpreter.available
+    )
     func swiftClientSucceeds(python: PythonInterpreter) async throws {
         let key = AuthKey.random()
         let (reply, result) = try await Self.connectOnce(python: python, serverKey: key, clientKey: key)

@@ -69,7 +69,10 @@ struct HandshakeStateMachineTests {
 
     @Test("answers and verifies the captured CPython 3.12 {sha256} challenge")
     func modernCapture() {
-        let answer = HandshakeStateMachine.answer(challengeFrame: Self.challenge + Self.modernChallenge, key: Self.secret.bytes)
+        let answer = HandshakeStateMachine.answer(
+            challengeFrame: Self.challenge + Self.modernChallenge,
+            key: Self.secret.bytes
+        )
         #expect((try? answer.get()) == Self.modernResponse)
         #expect(
             HandshakeStateMachine.verify(
@@ -106,13 +109,16 @@ struct HandshakeStateMachineTests {
         #expect(answer == digest.prefix + digest.mac(key: [1, 2, 3], message: message))
     }
 
-    @Test("a wrong response makes the server send #FAILURE# and fail", arguments: [
-        Digest.md5.mac(key: Array("WRONG".utf8), message: legacyServerChallenge),
-        Array(repeating: 0, count: 20),
-        Array("{sha1}".utf8) + Array(repeating: 0, count: 20),
-        Array("{sha256}".utf8) + Array(repeating: 0, count: 31),
-        [],
-    ])
+    @Test(
+        "a wrong response makes the server send #FAILURE# and fail",
+        arguments: [
+            Digest.md5.mac(key: Array("WRONG".utf8), message: legacyServerChallenge),
+            Array(repeating: 0, count: 20),
+            Array("{sha1}".utf8) + Array(repeating: 0, count: 20),
+            Array("{sha256}".utf8) + Array(repeating: 0, count: 31),
+            [],
+        ]
+    )
     func serverRejectsWrongResponse(response: [UInt8]) {
         var machine = HandshakeStateMachine(
             role: .server,
@@ -133,7 +139,11 @@ struct HandshakeStateMachineTests {
 
     @Test("a client whose key the manager rejects fails with a clear authenticationFailed error")
     func clientRejected() {
-        var machine = HandshakeStateMachine(role: .client, authKey: AuthKey(utf8: "WRONG"), challenge: Self.modernChallenge)
+        var machine = HandshakeStateMachine(
+            role: .client,
+            authKey: AuthKey(utf8: "WRONG"),
+            challenge: Self.modernChallenge
+        )
         _ = machine.start()
         _ = machine.frameReceived(Self.challenge + Self.legacyServerChallenge)
         let action = machine.frameReceived(Self.failure)
@@ -161,14 +171,17 @@ struct HandshakeStateMachineTests {
         #expect(finalMessage == Self.failure)
     }
 
-    @Test("invalid challenges are protocol violations", arguments: [
-        Array("#CHALLENGX#".utf8) + Array(repeating: 0, count: 20),
-        challenge + Array(repeating: 0, count: 19),
-        challenge + Array(repeating: 0, count: 16),
-        challenge + Array("{sha1}".utf8) + Array(repeating: 0, count: 40),
-        challenge + Array("{sha256".utf8) + Array(repeating: 0, count: 40),
-        challenge + Array(repeating: 0x7b, count: 48),
-    ])
+    @Test(
+        "invalid challenges are protocol violations",
+        arguments: [
+            Array("#CHALLENGX#".utf8) + Array(repeating: 0, count: 20),
+            challenge + Array(repeating: 0, count: 19),
+            challenge + Array(repeating: 0, count: 16),
+            challenge + Array("{sha1}".utf8) + Array(repeating: 0, count: 40),
+            challenge + Array("{sha256".utf8) + Array(repeating: 0, count: 40),
+            challenge + Array(repeating: 0x7b, count: 48),
+        ]
+    )
     func rejectsInvalidChallenges(payload: [UInt8]) {
         var machine = HandshakeStateMachine(role: .client, authKey: Self.secret, challenge: Self.modernChallenge)
         _ = machine.start()
@@ -181,12 +194,15 @@ struct HandshakeStateMachineTests {
         #expect(finalMessage == nil)
     }
 
-    @Test("a server and a client with the same key agree, in every challenge style", arguments: [
-        HandshakeStateMachine.ChallengeStyle.default,
-        .legacy,
-        .prefixed(.sha3_384, randomByteCount: 40),
-        .prefixed(.md5, randomByteCount: 21),
-    ])
+    @Test(
+        "a server and a client with the same key agree, in every challenge style",
+        arguments: [
+            HandshakeStateMachine.ChallengeStyle.default,
+            .legacy,
+            .prefixed(.sha3_384, randomByteCount: 40),
+            .prefixed(.md5, randomByteCount: 21),
+        ]
+    )
     func machinesAgree(style: HandshakeStateMachine.ChallengeStyle) {
         let key = AuthKey.random()
         var server = HandshakeStateMachine(role: .server, authKey: key, challenge: style.makeChallenge())
@@ -198,8 +214,16 @@ struct HandshakeStateMachineTests {
 
     @Test("a server and a client with different keys both fail with authenticationFailed")
     func machinesDisagree() {
-        var server = HandshakeStateMachine(role: .server, authKey: .random(), challenge: HandshakeStateMachine.ChallengeStyle.default.makeChallenge())
-        var client = HandshakeStateMachine(role: .client, authKey: .random(), challenge: HandshakeStateMachine.ChallengeStyle.default.makeChallenge())
+        var server = HandshakeStateMachine(
+            role: .server,
+            authKey: .random(),
+            challenge: HandshakeStateMachine.ChallengeStyle.default.makeChallenge()
+        )
+        var client = HandshakeStateMachine(
+            role: .client,
+            authKey: .random(),
+            challenge: HandshakeStateMachine.ChallengeStyle.default.makeChallenge()
+        )
         let outcome = Self.run(server: &server, client: &client)
         #expect(outcome.serverError?.code == .authenticationFailed)
         #expect(outcome.clientError?.code == .authenticationFailed)

@@ -23,23 +23,35 @@ struct MessageTests {
         #expect(Self.token.managerAddress == .unix(path: "/tmp/mp/sock"))
     }
 
-    @Test("values that are not tokens are refused", arguments: [
-        PythonValue.none,
-        .tuple(["dict", "/tmp/x", "1"]),
-        .object(PythonObject.reduce(.managers("Token"), ["dict", "/tmp/x", "1"])),
-        .object(PythonObject(
-            construction: .newObject(cls: .global(.managers("Token")), arguments: .tuple([])),
-            states: [.tuple(["dict", "/tmp/x"])]
-        )),
-    ])
+    @Test(
+        "values that are not tokens are refused",
+        arguments: [
+            PythonValue.none,
+            .tuple(["dict", "/tmp/x", "1"]),
+            .object(PythonObject.reduce(.managers("Token"), ["dict", "/tmp/x", "1"])),
+            .object(
+                PythonObject(
+                    construction: .newObject(cls: .global(.managers("Token")), arguments: .tuple([])),
+                    states: [.tuple(["dict", "/tmp/x"])]
+                )
+            ),
+        ]
+    )
     func notTokens(value: PythonValue) {
         #expect(throws: WireError.self) { try Token(value) }
     }
 
     @Test("a request is the 4-tuple (ident, methodname, args, kwds)")
     func requestValue() throws {
-        let request = Request(objectID: "7f3ba27b3b10", method: "get", keywords: PythonDict(stringKeys: ["timeout": 0.5]))
-        #expect(request.value == .tuple(["7f3ba27b3b10", "get", .tuple([]), .dict(PythonDict(stringKeys: ["timeout": 0.5]))]))
+        let request = Request(
+            objectID: "7f3ba27b3b10",
+            method: "get",
+            keywords: PythonDict(stringKeys: ["timeout": 0.5])
+        )
+        #expect(
+            request.value
+                == .tuple(["7f3ba27b3b10", "get", .tuple([]), .dict(PythonDict(stringKeys: ["timeout": 0.5]))])
+        )
         let decoded = try Request(request.value)
         #expect(decoded.objectID == "7f3ba27b3b10")
         #expect(decoded.method == "get")
@@ -48,14 +60,17 @@ struct MessageTests {
         #expect(dummy.objectID == nil && dummy.method == "dummy" && dummy.arguments.isEmpty)
     }
 
-    @Test("malformed requests are refused", arguments: [
-        PythonValue.tuple([.none, "dummy", .tuple([])]),
-        .list([.none, "dummy", .tuple([]), .dict(PythonDict())]),
-        .tuple([1, "dummy", .tuple([]), .dict(PythonDict())]),
-        .tuple([.none, .bytes([1]), .tuple([]), .dict(PythonDict())]),
-        .tuple([.none, "dummy", .list([]), .dict(PythonDict())]),
-        .tuple([.none, "dummy", .tuple([]), .none]),
-    ])
+    @Test(
+        "malformed requests are refused",
+        arguments: [
+            PythonValue.tuple([.none, "dummy", .tuple([])]),
+            .list([.none, "dummy", .tuple([]), .dict(PythonDict())]),
+            .tuple([1, "dummy", .tuple([]), .dict(PythonDict())]),
+            .tuple([.none, .bytes([1]), .tuple([]), .dict(PythonDict())]),
+            .tuple([.none, "dummy", .list([]), .dict(PythonDict())]),
+            .tuple([.none, "dummy", .tuple([]), .none]),
+        ]
+    )
     func malformedRequests(value: PythonValue) {
         #expect {
             try Request(value)
@@ -85,14 +100,17 @@ struct MessageTests {
         #expect(PythonException(exception) == .keyError("missing"))
     }
 
-    @Test("malformed replies are refused", arguments: [
-        PythonValue.tuple(["#RETURN"]),
-        .tuple(["#BOGUS", .none]),
-        .tuple(["#TRACEBACK", 1]),
-        .tuple(["#PROXY", .tuple([.tuple(["x"])])]),
-        .tuple(["#PROXY", .tuple([.tuple([1]), MessageTests.token.value])]),
-        .list(["#RETURN", .none]),
-    ])
+    @Test(
+        "malformed replies are refused",
+        arguments: [
+            PythonValue.tuple(["#RETURN"]),
+            .tuple(["#BOGUS", .none]),
+            .tuple(["#TRACEBACK", 1]),
+            .tuple(["#PROXY", .tuple([.tuple(["x"])])]),
+            .tuple(["#PROXY", .tuple([.tuple([1]), MessageTests.token.value])]),
+            .list(["#RETURN", .none]),
+        ]
+    )
     func malformedReplies(value: PythonValue) {
         #expect {
             try Reply(value)
@@ -101,21 +119,27 @@ struct MessageTests {
         }
     }
 
-    @Test("addresses parse from text", arguments: [
-        ("/tmp/pymp/listener", ManagerAddress.unix(path: "/tmp/pymp/listener")),
-        ("unix:/tmp/a", .unix(path: "/tmp/a")),
-        ("./sock", .unix(path: "./sock")),
-        ("127.0.0.1:50000", .tcp(host: "127.0.0.1", port: 50000)),
-        ("localhost:0", .tcp(host: "localhost", port: 0)),
-        ("[::1]:8080", .tcp(host: "::1", port: 8080)),
-    ])
+    @Test(
+        "addresses parse from text",
+        arguments: [
+            ("/tmp/pymp/listener", ManagerAddress.unix(path: "/tmp/pymp/listener")),
+            ("unix:/tmp/a", .unix(path: "/tmp/a")),
+            ("./sock", .unix(path: "./sock")),
+            ("127.0.0.1:50000", .tcp(host: "127.0.0.1", port: 50000)),
+            ("localhost:0", .tcp(host: "localhost", port: 0)),
+            ("[::1]:8080", .tcp(host: "::1", port: 8080)),
+        ]
+    )
     func parsesAddresses(text: String, expected: ManagerAddress) throws {
         let address = try ManagerAddress(parsing: text)
         #expect(address == expected)
         #expect(try ManagerAddress(parsing: address.description) == address)
     }
 
-    @Test("invalid address text is refused", arguments: ["", "localhost", "host:99999", "::1:80", "[::1]80", "unix:", ":80"])
+    @Test(
+        "invalid address text is refused",
+        arguments: ["", "localhost", "host:99999", "::1:80", "[::1]80", "unix:", ":80"]
+    )
     func refusesAddresses(text: String) {
         #expect {
             try ManagerAddress(parsing: text)

@@ -167,7 +167,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         buffer.writeBytes(bytes)
         let next = self.stateMachine.replySent()
         if case .closeAfterReply = next {
-            context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
             return
         }
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)

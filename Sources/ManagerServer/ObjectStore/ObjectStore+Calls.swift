@@ -26,7 +26,7 @@ extension ObjectStore {
             reply(.traceback(for: .keyError(.string(dangling.objectID)), context: "serve_client (rebuilding a proxy argument)"))
             return
         }
-        self.objectsTouched[connection, default: []].insert(objectID)
+        self.callers.insert(connection)
         self.current = CurrentCall(connection: connection, objectID: objectID, reply: reply)
         defer { self.current = nil }
         let outcome: CallOutcome

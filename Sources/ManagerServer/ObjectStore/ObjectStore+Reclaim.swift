@@ -7,12 +7,18 @@ extension ObjectStore {
     /// `Queue.get` can swallow an item. This store drops the connection's parked calls first (so no item is
     /// handed to a client that is gone), then lets every object it touched release what it holds (waking the next
     /// waiters), then gives back the references the connection owned.
+    ///
+    /// Cost: proportional to the number of objects for a method channel, nothing for CPython's one-shot
+    /// connections (which call no methods).
     package func connectionClosed(_ connection: ConnectionID) {
         self.eventLoop.preconditionInEventLoop()
         for waiter in self.parkedCallsByConnection.removeValue(forKey: connection) ?? [] {
             self.parkedCalls.removeValue(forKey: waiter)?.timeout?.cancel()
         }
-        for id in (self.objectsTouched.removeValue(forKey: connection) ?? []).sorted() {
+        // A method channel may hold things in objects it never called directly (the Lock behind a Condition it
+        // acquired), so every object hears of it; one-shot connections call no methods and skip this.
+        let visit = self.callers.remove(connection) == nil ? [] : self.entries.keys.sorted()
+        for id in visit {
             guard let entry = self.entries[id] else { continue }
             self.current = CurrentCall(connection: connection, objectID: id, reply: { _ in })
             let released = entry.object.connectionClosed(connection, in: self)

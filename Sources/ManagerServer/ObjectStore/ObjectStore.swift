@@ -44,8 +44,8 @@ package final class ObjectStore {
     var nextWaiterNumber: UInt64 = 1
     var parkedCalls: [WaiterID: ParkedCall] = [:]
     var parkedCallsByConnection: [ConnectionID: Set<WaiterID>] = [:]
-    /// Objects each connection has called, so closing it visits only those.
-    var objectsTouched: [ConnectionID: Set<String>] = [:]
+    /// Connections that have called methods (method channels), whose closing the objects must hear of.
+    var callers: Set<ConnectionID> = []
     /// References owned by long-lived connections (Swift clients send `incref`/`decref` on their channel).
     var referencesOwned: [ConnectionID: [String: Int]] = [:]
     /// Entries whose count is zero, alive while a stored proxy reaches them; checked by reclaim passes.

@@ -45,7 +45,7 @@ public enum Digest: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Splits a `{name}`-prefixed message into its digest and the rest, as CPython 3.12's `_get_digest_name_and_payload`.
+    /// Splits a `{name}`-prefixed message into its digest and the rest (CPython 3.12: `_get_digest_name_and_payload`).
     ///
     /// The closing brace must be at index 1 through 9 and the name one of the allowed digests.
     ///

@@ -28,7 +28,9 @@ public struct Request: Sendable {
     ///   `(str | None, str, tuple, dict)`.
     public init(_ value: PythonValue) throws(WireError) {
         guard case .tuple(let fields) = value.unwrapped else {
-            throw .malformedMessage("a request must be a tuple (ident, methodname, args, kwds), got a \(value.typeName)")
+            throw .malformedMessage(
+                "a request must be a tuple (ident, methodname, args, kwds), got a \(value.typeName)"
+            )
         }
         guard fields.count == 4 else {
             throw .malformedMessage(

@@ -190,8 +190,11 @@ public final class ManagerClient: Sendable {
         }
     }
 
-    /// Runs a server function: on the long-lived channel for swift-multiprocessing, on a fresh connection for CPython.
-    func serverFunction(_ name: String, _ arguments: [PythonValue], keywords: PythonDict = PythonDict())
+    /// Runs a server function (`incref`, `decref`, `debug_info`, …): on the long-lived channel for
+    /// swift-multiprocessing, on a fresh connection for CPython, as CPython's own client does.
+    ///
+    /// - Throws: ``ManagerError``.
+    public func serverFunction(_ name: String, _ arguments: [PythonValue], keywords: PythonDict = PythonDict())
         async throws(ManagerError) -> PythonValue
     {
         switch self.serverKind {

@@ -1,0 +1,33 @@
+/// Bounds that a ``PickleReader`` enforces on untrusted input.
+///
+/// Every limit turns an oversized or hostile pickle into a ``PickleError`` with code
+/// ``PickleError/Code/limitExceeded`` before memory is allocated for it. A declared length larger than the bytes
+/// that remain is always ``PickleError/Code/truncatedInput``, whatever the limits.
+public struct PickleLimits: Sendable, Hashable {
+    /// The largest pickle accepted, in bytes. Default 256 MiB.
+    public var maxInputSize: Int
+    /// The deepest nesting of containers and objects in the decoded value. Default 1000 (Python's own recursion
+    /// limit is of the same order).
+    public var maxDepth: Int
+    /// The most memo entries a pickle may store. Default 1 000 000.
+    public var maxMemoEntries: Int
+    /// The largest integer accepted: bytes of a `LONG4` argument, or digits of an `INT`/`LONG` text. Default 1 MiB.
+    public var maxIntegerBytes: Int
+    /// The most items one container (list, tuple, dict, set) may hold. Default 64 Mi items.
+    public var maxContainerLength: Int
+
+    /// Limits with the given values; every argument has a safe default.
+    public init(
+        maxInputSize: Int = 256 * 1024 * 1024,
+        maxDepth: Int = 1000,
+        maxMemoEntries: Int = 1_000_000,
+        maxIntegerBytes: Int = 1024 * 1024,
+        maxContainerLength: Int = 64 * 1024 * 1024
+    ) {
+        self.maxInputSize = maxInputSize
+        self.maxDepth = maxDepth
+        self.maxMemoEntries = maxMemoEntries
+        self.maxIntegerBytes = maxIntegerBytes
+        self.maxContainerLength = maxContainerLength
+    }
+}

@@ -1,0 +1,51 @@
+/// Writes ``PythonValue``s as pickles that CPython 3.6 and later load as equal values.
+///
+/// The output follows CPython's own choices where they matter for compatibility: `BININT*`/`LONG1`/`LONG4` for
+/// ints, `BINFLOAT`, `SHORT_BINUNICODE`/`STACK_GLOBAL`/`MEMOIZE`/`FRAME` from protocol 4, `BYTEARRAY8` from
+/// protocol 5, and `REDUCE` forms of `set`, `frozenset`, `bytes` and `bytearray` in older protocols. Opaque objects
+/// are written with the opcodes they were read from; manager proxies in CPython's `RebuildProxy` form.
+/// Shared values are written once and referenced with `GET`; recursive values are supported.
+public struct PickleWriter: Sendable {
+    /// The protocol written, 2 to 5 (default 4, what CPython 3.8–3.13 send).
+    public var protocolVersion: Int
+
+    /// A writer for the given protocol.
+    public init(protocolVersion: Int = 4) {
+        self.protocolVersion = protocolVersion
+    }
+
+    /// Pickles a value.
+    ///
+    /// - Returns: The pickle, from `PROTO` to `STOP`.
+    /// - Throws: ``PickleError`` with code ``PickleError/Code/unencodable`` for a protocol outside 2–5, a dangling
+    ///   ``PythonValue/recursiveReference(_:)``, or nesting beyond a few thousand levels.
+    public func write(_ value: PythonValue) throws(PickleError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        try self.write(value, appendingTo: &bytes)
+        return bytes
+    }
+
+    /// Pickles a value at the end of `bytes`.
+    ///
+    /// - Throws: ``PickleError``, as ``write(_:)``; `bytes` is left unchanged on error.
+    public func write(_ value: PythonValue, appendingTo bytes: inout [UInt8]) throws(PickleError) {
+        guard (2...5).contains(self.protocolVersion) else {
+            throw PickleError(
+                code: .unencodable,
+                message: "pickle protocol \(self.protocolVersion) is not supported for writing; use 2 to 5"
+            )
+        }
+        let originalCount = bytes.count
+        var machine = PickleWriteMachine(protocolVersion: self.protocolVersion, out: [])
+        swap(&machine.out, &bytes)
+        do {
+            try machine.writePickle(value)
+        } catch {
+            swap(&machine.out, &bytes)
+            bytes.removeSubrange(originalCount...)
+            throw error
+        }
+        swap(&machine.out, &bytes)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Pickle
+
+/// Runs operation sequences on real CPython objects (`python3`) and reports their outcomes, so that tests can
+/// compare the hosted objects with CPython.
+enum PythonOracle {
+    /// One call on a fresh referent: `factory` builds it, `method(*args)` is called, and the outcome is reported.
+    struct Case: Sendable, CustomStringConvertible {
+        var initial: PythonValue
+        var method: String
+        var arguments: [PythonValue]
+        var keywords: [(String, PythonValue)] = []
+
+        var keywordDict: PythonDict {
+            var dict = PythonDict()
+            for (key, value) in self.keywords { dict[key] = value }
+            return dict
+        }
+
+        var description: String {
+            "\(self.initial.repr).\(self.method)(\(self.arguments.map(PythonOracle.source).joined(separator: ", ")))"
+        }
+    }
+
+    /// Python source for a value (slices and ranges as constructor calls).
+    static func source(_ value: PythonValue) -> String {
+        switch value.unwrapped {
+        case .object(let object):
+            let args = (object.arguments ?? []).map(Self.source).joined(separator: ", ")
+            return "\(object.callable.map { Self.source(.global($0)) } ?? "None")(\(args))"
+        case .global(let global):
+            return global.module == "builtins" ? global.name : "__import__('\(global.module)').\(global.name)"
+        case .list(let elements): return "[" + elements.map(Self.source).joined(separator: ", ") + "]"
+        case .tuple(let elements):
+            return elements.count == 1 ? "(\(Self.source(elements[0])),)"
+                : "(" + elements.map(Self.source).joined(separator: ", ") + ")"
+        case .dict(let dict):
+            return "{" + dict.items.map { "\(Self.source($0.key)): \(Self.source($0.value))" }
+                .joined(separator: ", ") + "}"
+        case .float(let double): return "float('\(double)')"
+        case .bytes(let bytes): return "bytes(\(bytes))"
+        default: return value.repr
+        }
+    }
+
+    /// The outcome line for a hosted result: `OK <result repr> | <state repr>` or `ERR <Type><args repr>`.
+    static func outcome(_ result: Result<PythonValue, PythonException>, state: String) -> String {
+        switch result {
+        case .success(let value): return "OK \(value.repr) | \(state)"
+        case .failure(let error): return "ERR \(error.type.name): " + error.arguments.map(\.str).joined(separator: "|")
+        }
+    }
+
+    /// Runs `cases` in one `python3` process; `factory` is a Python expression using `init` (e.g. `list(init)`).
+    static func run(_ cases: [Case], factory: String) throws -> [String] {
+        var script = """
+            import sys
+            def run(init, method, args, kw):
+                obj = \(factory)
+                try:
+                    r = getattr(obj, method)(*args, **kw)
+                    print('OK ' + repr(r) + ' | ' + repr(obj))
+                except Exception as e:
+                    print('ERR ' + type(e).__name__ + ': ' + '|'.join(str(a) for a in e.args))
+
+            """
+        for entry in cases {
+            let kw = entry.keywords.map { "'\($0.0)': \(Self.source($0.1))" }.joined(separator: ", ")
+            let args = entry.arguments.map(Self.source).joined(separator: ", ")
+            script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(entry.arguments.count == 1 ? "," : "")), {\(kw)})\n"
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
+    }
+}
+
+extension PythonValue {
+    /// `slice(start, stop, step)` for tests.
+    static func slice(_ start: PythonValue, _ stop: PythonValue, _ step: PythonValue = .none) -> PythonValue {
+        .object(.reduce(.builtin("slice"), [start, stop, step]))
+    }
+
+    /// `range(start, stop, step)` for tests.
+    static func range(_ start: Int, _ stop: Int, _ step: Int = 1) -> PythonValue {
+        .object(.reduce(.builtin("range"), [.int(start), .int(stop), .int(step)]))
+    }
+}
