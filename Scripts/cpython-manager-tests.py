@@ -506,6 +506,9 @@ def main(argv=None):
     parser.add_argument('--fail-env-changed', action='store_true',
                         help="count a class whose tests altered the environment (the suite's leak and "
                              "dangling-process warnings) as a failure")
+    parser.add_argument('--run-excluded', action='store_true',
+                        help='run the EXCLUDED tests too (to audit the exclusions against --cpython-server; '
+                             'with -v the runner lists the globals the server unpickled)')
     parser.add_argument('--keep-temp', action='store_true', help='keep the per-unit temporary directories')
     parser.add_argument('--_child', metavar='SPEC', help=argparse.SUPPRESS)
     parser.add_argument('--_cpython-server', nargs=3, metavar='ARG', help=argparse.SUPPRESS)
@@ -530,7 +533,7 @@ def main(argv=None):
             name = f'{class_name}.{test}'
             if args.filter and not any(f in name for f in args.filter):
                 continue
-            reason = exclusion_reason(class_name, test)
+            reason = None if args.run_excluded else exclusion_reason(class_name, test)
             (excluded if reason else selected).append((class_name, test, reason))
 
     if args.list:
