@@ -226,7 +226,8 @@ def run_child(spec_path):
         def addSubTest(self, test, subtest, err):
             super().addSubTest(test, subtest, err)
             if err is not None:
-                record(subtest, 'failed', self._exc_info_to_string(err, test))
+                # Recorded under the test's own name: a failed subtest fails its test.
+                record(test, 'failed', f'{subtest.id()}\n{self._exc_info_to_string(err, test)}')
 
     suite = unittest.TestSuite(cls(name) for name in spec['tests'])
     runner = unittest.TextTestRunner(stream=sys.stderr, verbosity=2, resultclass=RecordingResult)
@@ -240,7 +241,8 @@ def run_child(spec_path):
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.flush()
     sys.stderr.flush()
-    # Leave without running atexit finalizers of leftover proxies against a stopped server.
+    # Every outcome is recorded. Skip the interpreter's teardown: its finalizers (decrefs of leftover
+    # proxies) belong to no test, and the runner stops the server and kills leftover children next.
     os._exit(0)
 
 
