@@ -566,6 +566,10 @@ def main(argv=None):
             reason = None if args.run_excluded else exclusion_reason(class_name, test)
             (excluded if reason else selected).append((class_name, test, reason))
 
+    known = {c for c, _ in all_tests} | {f'{c}.{t}' for c, tests in all_tests for t in tests}
+    for stale in sorted(set(EXCLUDED) - known):
+        print(f'note: EXCLUDED names {stale}, which this Python\'s test module does not have', file=sys.stderr)
+
     if args.list:
         print(f'# Python {sys.version.split()[0]}, start method {args.start_method}')
         for class_name, test, _ in selected:
