@@ -68,8 +68,9 @@ struct HostedDictTests {
             let dict = HostedDict(initial)
             let result: Result<PythonValue, PythonException>
             do {
-                let outcome = try dict.call(entry.method, CallArguments(entry.arguments, keywords: entry.keywordDict),
-                                            in: context)
+                let outcome = try dict.call(
+                    entry.method, CallArguments(entry.arguments, keywords: entry.keywordDict),
+                    in: context)
                 guard case .value(let value) = outcome else {
                     Issue.record("\(entry) did not return a value")
                     continue
@@ -111,8 +112,9 @@ struct HostedDictTests {
         #expect(try context.value(iterator, "__next__") == "a")
         #expect(try context.value(iterator, "__next__") == "b")
         #expect(context.error(iterator, "__next__") == .stopIteration)
-        #expect(context.error(iterator, "send", 1)
-            == .attributeError("'dict_keyiterator' object has no attribute 'send'"))
+        #expect(
+            context.error(iterator, "send", 1)
+                == .attributeError("'dict_keyiterator' object has no attribute 'send'"))
     }
 
     @Test("an iterator fails once the dict changed size")

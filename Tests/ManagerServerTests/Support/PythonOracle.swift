@@ -32,10 +32,12 @@ enum PythonOracle {
             return global.module == "builtins" ? global.name : "__import__('\(global.module)').\(global.name)"
         case .list(let elements): return "[" + elements.map(Self.source).joined(separator: ", ") + "]"
         case .tuple(let elements):
-            return elements.count == 1 ? "(\(Self.source(elements[0])),)"
+            return elements.count == 1
+                ? "(\(Self.source(elements[0])),)"
                 : "(" + elements.map(Self.source).joined(separator: ", ") + ")"
         case .dict(let dict):
-            return "{" + dict.items.map { "\(Self.source($0.key)): \(Self.source($0.value))" }
+            return "{"
+                + dict.items.map { "\(Self.source($0.key)): \(Self.source($0.value))" }
                 .joined(separator: ", ") + "}"
         case .float(let double): return "float('\(double)')"
         case .bytes(let bytes): return "bytes(\(bytes))"
@@ -67,7 +69,8 @@ enum PythonOracle {
         for entry in cases {
             let kw = entry.keywords.map { "'\($0.0)': \(Self.source($0.1))" }.joined(separator: ", ")
             let args = entry.arguments.map(Self.source).joined(separator: ", ")
-            script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(entry.arguments.count == 1 ? "," : "")), {\(kw)})\n"
+            let comma = entry.arguments.count == 1 ? "," : ""
+            script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(comma)), {\(kw)})\n"
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
