@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("HostedDict")
+@Suite("HostedDict", .timeLimit(.minutes(1)))
 struct HostedDictTests {
     static let base: PythonValue = .dict(PythonDict(stringKeys: ["a": 1, "b": 2]))
 
@@ -126,6 +126,13 @@ struct HostedDictTests {
         try context.call(dict, "__setitem__", "c", 3)
         #expect(context.error(iterator, "__next__") == .runtimeError("dictionary changed size during iteration"))
         #expect(context.error(iterator, "__next__") == .stopIteration)
+    }
+
+    @Test("__reversed__ returns iter([keys in reverse]) as CPython pickles a reverse key iterator")
+    func reversedShape() throws {
+        let context = TestStoreContext()
+        let dict = HostedDict(PythonDict(stringKeys: ["a": 1, "b": 2]))
+        #expect(try context.value(dict, "__reversed__") == .object(.reduce(.builtin("iter"), [["b", "a"]])))
     }
 
     @Test("popitem is LIFO")

@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("HostedList")
+@Suite("HostedList", .timeLimit(.minutes(1)))
 struct HostedListTests {
     static let base: PythonValue = [1, 2, 3, 4, 5]
 

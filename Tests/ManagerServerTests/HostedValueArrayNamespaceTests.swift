@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("Hosted Value, Array and Namespace")
+@Suite("Hosted Value, Array and Namespace", .timeLimit(.minutes(1)))
 struct HostedValueArrayNamespaceTests {
     static func array(_ code: String, _ items: [PythonValue]) -> PythonValue {
         guard let typecode = try? ArrayTypecode(.string(code)) else { return .none }
