@@ -242,3 +242,30 @@ struct HostedConditionOnLockTests {
         #expect(condition.pythonRepr.hasPrefix("<Condition(<locked _thread.lock object at 0x"))
     }
 }
+
+@Suite("Closed connections of Event and Barrier waiters")
+struct HostedClosedWaiterTests {
+    @Test("an Event waiter of a closed connection is forgotten; the others still wake")
+    func eventWaiterClosed() throws {
+        let context = TestStoreContext()
+        let event = context.register(HostedEvent())
+        let gone = try context.parks(event, "wait", as: 1)
+        let stays = try context.parks(event, "wait", as: 2)
+        #expect(context.close(1).isEmpty)
+        try context.call(event, "set", as: 3)
+        #expect(context.resultValue(gone) == nil)
+        #expect(context.resultValue(stays) == true)
+    }
+
+    @Test("a Barrier waiter whose connection closes breaks the barrier, as an interrupted wait does")
+    func barrierWaiterClosed() throws {
+        let context = TestStoreContext()
+        let barrier = context.register(HostedBarrier(parties: 3))
+        let gone = try context.parks(barrier, "wait", as: 1)
+        let stays = try context.parks(barrier, "wait", as: 2)
+        #expect(context.close(1) == ["broke Barrier: a waiting connection closed"])
+        #expect(context.resultError(gone) == nil)
+        #expect(context.resultError(stays) == .brokenBarrier)
+        #expect(try context.value(barrier, "__getattribute__", "broken") == true)
+    }
+}
