@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("HostedDict")
+@Suite("HostedDict", .timeLimit(.minutes(1)))
 struct HostedDictTests {
     static let base: PythonValue = .dict(PythonDict(stringKeys: ["a": 1, "b": 2]))
 
@@ -68,8 +68,9 @@ struct HostedDictTests {
             let dict = HostedDict(initial)
             let result: Result<PythonValue, PythonException>
             do {
-                let outcome = try dict.call(entry.method, CallArguments(entry.arguments, keywords: entry.keywordDict),
-                                            in: context)
+                let outcome = try dict.call(
+                    entry.method, CallArguments(entry.arguments, keywords: entry.keywordDict),
+                    in: context)
                 guard case .value(let value) = outcome else {
                     Issue.record("\(entry) did not return a value")
                     continue
@@ -111,8 +112,9 @@ struct HostedDictTests {
         #expect(try context.value(iterator, "__next__") == "a")
         #expect(try context.value(iterator, "__next__") == "b")
         #expect(context.error(iterator, "__next__") == .stopIteration)
-        #expect(context.error(iterator, "send", 1)
-            == .attributeError("'dict_keyiterator' object has no attribute 'send'"))
+        #expect(
+            context.error(iterator, "send", 1)
+                == .attributeError("'dict_keyiterator' object has no attribute 'send'"))
     }
 
     @Test("an iterator fails once the dict changed size")
@@ -124,6 +126,13 @@ struct HostedDictTests {
         try context.call(dict, "__setitem__", "c", 3)
         #expect(context.error(iterator, "__next__") == .runtimeError("dictionary changed size during iteration"))
         #expect(context.error(iterator, "__next__") == .stopIteration)
+    }
+
+    @Test("__reversed__ returns iter([keys in reverse]) as CPython pickles a reverse key iterator")
+    func reversedShape() throws {
+        let context = TestStoreContext()
+        let dict = HostedDict(PythonDict(stringKeys: ["a": 1, "b": 2]))
+        #expect(try context.value(dict, "__reversed__") == .object(.reduce(.builtin("iter"), [["b", "a"]])))
     }
 
     @Test("popitem is LIFO")

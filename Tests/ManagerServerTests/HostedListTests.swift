@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("HostedList")
+@Suite("HostedList", .timeLimit(.minutes(1)))
 struct HostedListTests {
     static let base: PythonValue = [1, 2, 3, 4, 5]
 
@@ -101,11 +101,14 @@ struct HostedListTests {
             C(initial: [1, "z"], method: "sort", arguments: []),
             C(initial: [1, 2.5, true, 0], method: "sort", arguments: [], keywords: [("reverse", true)]),
             C(initial: [-3, 1, -2], method: "sort", arguments: [], keywords: [("key", .global(.builtin("abs")))]),
-            C(initial: ["bb", "a", "ccc"], method: "sort", arguments: [], keywords: [("key", .global(.builtin("len")))]),
+            C(
+                initial: ["bb", "a", "ccc"], method: "sort", arguments: [],
+                keywords: [("key", .global(.builtin("len")))]),
             C(initial: [3, 1], method: "sort", arguments: [], keywords: [("key", .none)]),
             C(initial: [3, 1], method: "sort", arguments: [], keywords: [("foo", 1)]),
-            C(initial: [.tuple([2, "b"]), .tuple([1, "z"]), .tuple([1, "a"])], method: "sort", arguments: [],
-              keywords: [("key", .object(.reduce(PythonGlobal(module: "operator", name: "itemgetter"), [0])))]),
+            C(
+                initial: [.tuple([2, "b"]), .tuple([1, "z"]), .tuple([1, "a"])], method: "sort", arguments: [],
+                keywords: [("key", .object(.reduce(PythonGlobal(module: "operator", name: "itemgetter"), [0])))]),
             C(initial: b, method: "clear", arguments: []),
             C(initial: b, method: "copy", arguments: []),
         ]
@@ -155,7 +158,8 @@ struct HostedListTests {
     func unsupportedSortKey() {
         let context = TestStoreContext()
         let list = HostedList([1, 2])
-        let error = context.error(list, "sort", keywords: .kw(["key": .global(PythonGlobal(module: "__main__", name: "f"))]))
+        let error = context.error(
+            list, "sort", keywords: .kw(["key": .global(PythonGlobal(module: "__main__", name: "f"))]))
         #expect(error?.type == .builtin("TypeError"))
         #expect(error?.message.contains("runs no Python code") == true)
     }
@@ -164,8 +168,9 @@ struct HostedListTests {
     func referencedProxies() throws {
         let context = TestStoreContext()
         let list = HostedList()
-        let proxy = PythonProxyReference(proxyType: .managers("DictProxy"), typeID: "dict", address: "/tmp/s",
-                                         objectID: "7f01")
+        let proxy = PythonProxyReference(
+            proxyType: .managers("DictProxy"), typeID: "dict", address: "/tmp/s",
+            objectID: "7f01")
         try context.call(list, "append", .tuple([.proxy(proxy)]))
         var ids: [String] = []
         list.forEachReferencedObjectID { ids.append($0) }

@@ -29,16 +29,21 @@ struct HostedLockTests {
     func acquireErrors(typeID: String) {
         let context = TestStoreContext()
         let lock: any HostedObject = typeID == "Lock" ? HostedLock() : HostedRLock()
-        #expect(context.error(lock, "acquire", false, 1) == .valueError("can't specify a timeout for a non-blocking call"))
+        #expect(
+            context.error(lock, "acquire", false, 1) == .valueError("can't specify a timeout for a non-blocking call"))
         #expect(context.error(lock, "acquire", true, -5) == .valueError("timeout value must be positive"))
-        #expect(context.error(lock, "acquire", true, .none)
-            == .typeError("'NoneType' object cannot be interpreted as an integer"))
+        #expect(
+            context.error(lock, "acquire", true, .none)
+                == .typeError("'NoneType' object cannot be interpreted as an integer"))
         #expect(context.error(lock, "acquire", 1, 2, 3) == .typeError("acquire() takes at most 2 arguments (3 given)"))
-        #expect(context.error(lock, "acquire", keywords: .kw(["foo": 1]))
-            == .typeError("'foo' is an invalid keyword argument for acquire()"))
-        #expect(context.error(lock, "acquire", true, 1e20) == .overflowError("timestamp out of range for platform time_t"))
-        #expect(context.error(lock, "acquire", true, 9_223_372_037)
-            == .overflowError("timestamp too large to convert to C _PyTime_t"))
+        #expect(
+            context.error(lock, "acquire", keywords: .kw(["foo": 1]))
+                == .typeError("'foo' is an invalid keyword argument for acquire()"))
+        #expect(
+            context.error(lock, "acquire", true, 1e20) == .overflowError("timestamp out of range for platform time_t"))
+        #expect(
+            context.error(lock, "acquire", true, 9_223_372_037)
+                == .overflowError("timestamp too large to convert to C _PyTime_t"))
     }
 
     @Test("RLock: recursion per owner, other connections cannot release, close releases every level")
@@ -77,7 +82,9 @@ struct HostedLockTests {
         #expect(try context.value(semaphore, "acquire", as: 1) == true)
         #expect(try context.value(semaphore, "acquire", false, as: 2) == false)
         #expect(try context.value(semaphore, "acquire", true, -5, as: 2) == false)
-        #expect(context.error(semaphore, "acquire", false, 1) == .valueError("can't specify timeout for non-blocking acquire"))
+        #expect(
+            context.error(semaphore, "acquire", false, 1)
+                == .valueError("can't specify timeout for non-blocking acquire"))
         #expect(context.error(semaphore, "release", 0) == .valueError("n must be one or more"))
         let waiter = try context.parks(semaphore, "acquire", true, 1, as: 2)
         let forever = try context.parks(semaphore, "acquire", as: 3)
@@ -150,8 +157,9 @@ struct HostedLockTests {
     func conditionOnLockProxy() throws {
         let context = TestStoreContext()
         let lock = context.register(HostedLock(), id: "lk1")
-        let proxy = PythonProxyReference(proxyType: .managers("AcquirerProxy"), typeID: "Lock", address: "/s",
-                                         objectID: "lk1")
+        let proxy = PythonProxyReference(
+            proxyType: .managers("AcquirerProxy"), typeID: "Lock", address: "/s",
+            objectID: "lk1")
         let condition = try HostedCondition(CallArguments([.proxy(proxy)]), in: context)
         try context.call(condition, "acquire", as: 1)
         #expect(lock.state.isLocked)
@@ -189,7 +197,9 @@ struct HostedLockTests {
         #expect(try context.value(barrier, "wait", .none, as: 2) == 1)
         #expect(context.resultValue(first) == 0)
         #expect(try context.value(barrier, "__getattribute__", "parties") == 2)
-        #expect(context.error(barrier, "__getattribute__", "foo") == .attributeError("'Barrier' object has no attribute 'foo'"))
+        #expect(
+            context.error(barrier, "__getattribute__", "foo")
+                == .attributeError("'Barrier' object has no attribute 'foo'"))
 
         let lone = try context.parks(barrier, "wait", 0.1, as: 1)
         context.advance(bySeconds: 0.1)
@@ -205,5 +215,57 @@ struct HostedLockTests {
         #expect(throws: PythonException.self) {
             try HostedBarrier(CallArguments([2, .global(PythonGlobal(module: "__main__", name: "f"))]))
         }
+    }
+}
+
+@Suite("Condition on a plain Lock")
+struct HostedConditionOnLockTests {
+    @Test("wait on a Lock-based condition releases the Lock and re-acquires it before answering")
+    func waitReleasesLock() throws {
+        let context = TestStoreContext()
+        let lock = context.register(HostedLock(), id: "lk")
+        let proxy = PythonProxyReference(
+            proxyType: .managers("AcquirerProxy"), typeID: "Lock", address: "/s",
+            objectID: "lk")
+        let condition = context.register(try HostedCondition(CallArguments([.proxy(proxy)]), in: context))
+        try context.call(condition, "acquire", as: 1)
+        let waiter = try context.parks(condition, "wait", 10, as: 1)
+        #expect(!lock.state.isLocked)
+        #expect(try context.value(lock, "acquire", false, as: 2) == true)
+        try context.call(condition, "notify", as: 2)
+        #expect(context.isParked(waiter))
+        context.advance(bySeconds: 10)
+        #expect(context.isParked(waiter), "a notified waiter keeps waiting for the lock past its deadline")
+        try context.call(lock, "release", as: 2)
+        #expect(context.resultValue(waiter) == true)
+        #expect(lock.state.owner == ConnectionID(rawValue: 1))
+        #expect(condition.pythonRepr.hasPrefix("<Condition(<locked _thread.lock object at 0x"))
+    }
+}
+
+@Suite("Closed connections of Event and Barrier waiters")
+struct HostedClosedWaiterTests {
+    @Test("an Event waiter of a closed connection is forgotten; the others still wake")
+    func eventWaiterClosed() throws {
+        let context = TestStoreContext()
+        let event = context.register(HostedEvent())
+        let gone = try context.parks(event, "wait", as: 1)
+        let stays = try context.parks(event, "wait", as: 2)
+        #expect(context.close(1).isEmpty)
+        try context.call(event, "set", as: 3)
+        #expect(context.resultValue(gone) == nil)
+        #expect(context.resultValue(stays) == true)
+    }
+
+    @Test("a Barrier waiter whose connection closes breaks the barrier, as an interrupted wait does")
+    func barrierWaiterClosed() throws {
+        let context = TestStoreContext()
+        let barrier = context.register(HostedBarrier(parties: 3))
+        let gone = try context.parks(barrier, "wait", as: 1)
+        let stays = try context.parks(barrier, "wait", as: 2)
+        #expect(context.close(1) == ["broke Barrier: a waiting connection closed"])
+        #expect(context.resultError(gone) == nil)
+        #expect(context.resultError(stays) == .brokenBarrier)
+        #expect(try context.value(barrier, "__getattribute__", "broken") == true)
     }
 }

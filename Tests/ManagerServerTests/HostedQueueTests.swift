@@ -26,16 +26,22 @@ struct HostedQueueTests {
     func argumentErrors() {
         let context = TestStoreContext()
         let queue = HostedQueue()
-        #expect(context.error(queue, "get", keywords: .kw(["timeout": -1]))
-            == .valueError("'timeout' must be a non-negative number"))
+        #expect(
+            context.error(queue, "get", keywords: .kw(["timeout": -1]))
+                == .valueError("'timeout' must be a non-negative number"))
         #expect(context.error(queue, "put") == .typeError("Queue.put() missing 1 required positional argument: 'item'"))
-        #expect(context.error(queue, "put", 1, 2, 3, 4)
-            == .typeError("Queue.put() takes from 2 to 4 positional arguments but 5 were given"))
-        #expect(context.error(queue, "get", keywords: .kw(["x": 1]))
-            == .typeError("Queue.get() got an unexpected keyword argument 'x'"))
-        #expect(context.error(queue, "put", 1, keywords: .kw(["item": 2]))
-            == .typeError("Queue.put() got multiple values for argument 'item'"))
-        #expect(context.error(queue, "qsize", 1) == .typeError("Queue.qsize() takes 1 positional argument but 2 were given"))
+        #expect(
+            context.error(queue, "put", 1, 2, 3, 4)
+                == .typeError("Queue.put() takes from 2 to 4 positional arguments but 5 were given"))
+        #expect(
+            context.error(queue, "get", keywords: .kw(["x": 1]))
+                == .typeError("Queue.get() got an unexpected keyword argument 'x'"))
+        #expect(
+            context.error(queue, "put", 1, keywords: .kw(["item": 2]))
+                == .typeError("Queue.put() got multiple values for argument 'item'"))
+        #expect(
+            context.error(queue, "qsize", 1) == .typeError("Queue.qsize() takes 1 positional argument but 2 were given")
+        )
         #expect(context.error(queue, "task_done") == .valueError("task_done() called too many times"))
     }
 
@@ -130,6 +136,8 @@ struct HostedQueueTests {
     @Test("the queue cannot be pickled, like CPython's")
     func unpicklable() {
         #expect(throws: PythonException.cannotPickle("_thread.lock")) { try HostedQueue().pickledValue().get() }
-        #expect(HostedQueue.exposedNames.firstIndex(of: "shutdown") == HostedQueue.exposedNames.firstIndex(of: "qsize")! + 1)
+        #expect(
+            HostedQueue.exposedNames.firstIndex(of: "shutdown") == HostedQueue.exposedNames.firstIndex(of: "qsize")! + 1
+        )
     }
 }

@@ -17,7 +17,8 @@ struct HostedSetAndRegistryTests {
         #expect(try context.value(set, "__sub__", Self.set(1)) == Self.set(2, 3))
         #expect(try context.value(set, "__rsub__", Self.set(1, 9)) == Self.set(9))
         #expect(try context.value(set, "__xor__", Self.set(3, 4)) == Self.set(1, 2, 4))
-        #expect(try context.value(set, "__and__", [1]) == .global(PythonGlobal(module: "builtins", name: "NotImplemented")))
+        #expect(
+            try context.value(set, "__and__", [1]) == .global(PythonGlobal(module: "builtins", name: "NotImplemented")))
         #expect(try context.value(set, "__le__", Self.set(1, 2, 3)) == true)
         #expect(try context.value(set, "__lt__", Self.set(1, 2, 3)) == false)
         #expect(try context.value(set, "issubset", [1, 2, 3, 4]) == true)
@@ -45,11 +46,15 @@ struct HostedSetAndRegistryTests {
         "Semaphore": ["acquire", "release"],
         "BoundedSemaphore": ["acquire", "release"],
         "Barrier": ["__getattribute__", "wait", "abort", "reset"],
-        "list": ["__add__", "__contains__", "__delitem__", "__getitem__", "__len__", "__mul__", "__reversed__",
-                 "__rmul__", "__setitem__", "append", "count", "extend", "index", "insert", "pop", "remove", "reverse",
-                 "sort", "__imul__"],
-        "dict": ["__contains__", "__delitem__", "__getitem__", "__iter__", "__len__", "__setitem__", "clear", "copy",
-                 "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values", "__iter__"],
+        "list": [
+            "__add__", "__contains__", "__delitem__", "__getitem__", "__len__", "__mul__", "__reversed__",
+            "__rmul__", "__setitem__", "append", "count", "extend", "index", "insert", "pop", "remove", "reverse",
+            "sort", "__imul__",
+        ],
+        "dict": [
+            "__contains__", "__delitem__", "__getitem__", "__iter__", "__len__", "__setitem__", "clear", "copy",
+            "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values", "__iter__",
+        ],
         "Value": ["get", "set"],
         "Array": ["__len__", "__getitem__", "__setitem__"],
         "Namespace": ["__getattribute__", "__setattr__", "__delattr__"],

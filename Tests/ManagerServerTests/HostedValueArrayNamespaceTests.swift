@@ -2,7 +2,7 @@ import ManagerServer
 import Pickle
 import Testing
 
-@Suite("Hosted Value, Array and Namespace")
+@Suite("Hosted Value, Array and Namespace", .timeLimit(.minutes(1)))
 struct HostedValueArrayNamespaceTests {
     static func array(_ code: String, _ items: [PythonValue]) -> PythonValue {
         guard let typecode = try? ArrayTypecode(.string(code)) else { return .none }
@@ -13,8 +13,10 @@ struct HostedValueArrayNamespaceTests {
 
     static let creations: [(String, PythonValue)] = {
         var rows: [(String, PythonValue)] = []
-        let values: [PythonValue] = [-129, -1, 0, 127, 128, 255, 256, -32769, 32768, 65536, -2_147_483_649, 2_147_483_648,
-                                     4_294_967_296, .int(Int.max), .int(Int.min), 1.5, "a", .none, true]
+        let values: [PythonValue] = [
+            -129, -1, 0, 127, 128, 255, 256, -32769, 32768, 65536, -2_147_483_649, 2_147_483_648,
+            4_294_967_296, .int(Int.max), .int(Int.min), 1.5, "a", .none, true,
+        ]
         for code in ["b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "f", "d", "u"] {
             for value in values { rows.append((code, value)) }
         }
@@ -23,7 +25,9 @@ struct HostedValueArrayNamespaceTests {
 
     @Test("array item conversion matches CPython for every typecode (values, OverflowError, TypeError)")
     func conversions() throws {
-        let cases = Self.creations.map { PythonOracle.Case(initial: .string($0.0), method: "append", arguments: [$0.1]) }
+        let cases = Self.creations.map {
+            PythonOracle.Case(initial: .string($0.0), method: "append", arguments: [$0.1])
+        }
         let expected = try PythonOracle.run(cases, factory: "__import__('array').array(init)")
         try #require(expected.count == cases.count, "\(expected.joined(separator: "\n"))")
         for ((code, value), python) in zip(Self.creations, expected) {
@@ -66,8 +70,11 @@ struct HostedValueArrayNamespaceTests {
             let array = try HostedArray(CallArguments(["i", .list(base)]))
             let line: String
             do {
-                guard case .value(let value) = try array.call(entry.method, CallArguments(entry.arguments),
-                                                              in: context) else { continue }
+                guard
+                    case .value(let value) = try array.call(
+                        entry.method, CallArguments(entry.arguments),
+                        in: context)
+                else { continue }
                 var shown = value.repr
                 if case .object(let object) = value, let decoded = try PythonArrayValue(object) { shown = decoded.repr }
                 line = "OK \(shown) | \(array.pythonRepr)"
@@ -86,8 +93,10 @@ struct HostedValueArrayNamespaceTests {
         }
         #expect(try HostedArray(CallArguments(["u", "abc"])).pythonRepr == "array('u', 'abc')")
         let array = try HostedArray(CallArguments(["i", [7, 2]]))
-        #expect(try array.pickledValue().get()
-            == .object(.reduce(PythonGlobal(module: "array", name: "array"), ["i", .bytes([7, 0, 0, 0, 2, 0, 0, 0])])))
+        #expect(
+            try array.pickledValue().get()
+                == .object(
+                    .reduce(PythonGlobal(module: "array", name: "array"), ["i", .bytes([7, 0, 0, 0, 2, 0, 0, 0])])))
         #expect(throws: PythonException.typeError("cannot use a str to initialize an array with typecode 'i'")) {
             try HostedArray(CallArguments(["i", "abc"]))
         }
@@ -116,11 +125,13 @@ struct HostedValueArrayNamespaceTests {
         let namespace = try HostedNamespace(CallArguments([], keywords: .kw(["b": "x", "a": 1, "_h": 2])))
         #expect(namespace.pythonRepr == "Namespace(a=1, b='x')")
         #expect(try context.value(namespace, "__getattribute__", "a") == 1)
-        #expect(context.error(namespace, "__getattribute__", "missing")
-            == .attributeError("'Namespace' object has no attribute 'missing'"))
+        #expect(
+            context.error(namespace, "__getattribute__", "missing")
+                == .attributeError("'Namespace' object has no attribute 'missing'"))
         try context.call(namespace, "__setattr__", "c", 3)
         try context.call(namespace, "__delattr__", "a")
-        #expect(context.error(namespace, "__delattr__", "a") == .attributeError("'Namespace' object has no attribute 'a'"))
+        #expect(
+            context.error(namespace, "__delattr__", "a") == .attributeError("'Namespace' object has no attribute 'a'"))
         #expect(namespace.pythonRepr == "Namespace(b='x', c=3)")
         guard case .object(let object) = try namespace.pickledValue().get() else { return }
         #expect(object.callable == .managers("Namespace"))

@@ -49,7 +49,7 @@ extension CallArguments {
             switch missing.count {
             case 1: list = missing[0]
             case 2: list = "\(missing[0]) and \(missing[1])"
-            default: list = missing.dropLast().joined(separator: ", ") + ", and " + missing.last!
+            default: list = missing.dropLast().joined(separator: ", ") + ", and " + (missing.last ?? "")
             }
             let noun = missing.count == 1 ? "argument" : "arguments"
             throw .typeError("\(function)() missing \(missing.count) required positional \(noun): \(list)")

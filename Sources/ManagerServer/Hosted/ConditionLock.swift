@@ -12,8 +12,9 @@ package protocol ConditionLock: HostedObject {
     func releaseForWait(by connection: ConnectionID, in context: any StoreContext) -> Int
 
     /// Re-acquires the lock for a waiter, then answers the parked call with `result`; waits without a deadline.
-    func reacquire(_ waiter: WaiterID, for connection: ConnectionID, count: Int, result: PythonValue,
-                   in context: any StoreContext)
+    func reacquire(
+        _ waiter: WaiterID, for connection: ConnectionID, count: Int, result: PythonValue,
+        in context: any StoreContext)
 
     /// Re-acquires the lock at once if it is free; returns whether it did.
     func tryReacquire(for connection: ConnectionID, count: Int) -> Bool

@@ -79,7 +79,9 @@ package final class HostedArray: HostedObject {
         guard case .object(let object) = value.unwrapped, let other = try PythonArrayValue(object) else {
             throw .typeError("can only assign array (not \"\(value.typeName)\") to array slice")
         }
-        guard other.typecode == self.array.typecode else { throw .typeError("bad argument type for built-in operation") }
+        guard other.typecode == self.array.typecode else {
+            throw .typeError("bad argument type for built-in operation")
+        }
         let indices = try slice.indices(length: self.array.items.count)
         if indices.step == 1 {
             self.array.items.replaceSubrange(indices.start..<max(indices.start, indices.stop), with: other.items)

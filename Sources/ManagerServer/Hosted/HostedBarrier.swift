@@ -30,8 +30,9 @@ package final class HostedBarrier: HostedObject {
     ///
     /// - Throws: `TypeError` for an `action` (the server cannot run Python callables).
     package convenience init(_ arguments: CallArguments) throws(PythonException) {
-        let args = try arguments.bindPython("Barrier.__init__", ["parties", "action", "timeout"],
-                                            defaults: [.none, .none])
+        let args = try arguments.bindPython(
+            "Barrier.__init__", ["parties", "action", "timeout"],
+            defaults: [.none, .none])
         let parties = try args[0].indexValue()
         guard args[1].isNone else {
             throw .typeError("Barrier(action=...) is not supported: this manager server cannot run Python callables")

@@ -119,8 +119,9 @@ package final class HostedCondition: HostedObject {
     package func waiterTimedOut(_ waiter: WaiterID, in context: any StoreContext) {
         if let index = self.waiters.firstIndex(where: { $0.waiter == waiter }) {
             let timedOut = self.waiters.remove(at: index)
-            self.lock.reacquire(waiter, for: timedOut.connection, count: timedOut.savedCount, result: false,
-                                in: context)
+            self.lock.reacquire(
+                waiter, for: timedOut.connection, count: timedOut.savedCount, result: false,
+                in: context)
         } else {
             self.lock.waiterTimedOut(waiter, in: context)
         }

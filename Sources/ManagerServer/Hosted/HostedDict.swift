@@ -61,15 +61,18 @@ package final class HostedDict: HostedObject {
             guard try self.dict.removeValue(forKey: key) != nil else { throw .keyError(key) }
         case "__contains__":
             return .value(.bool(try self.dict.contains(try arguments.bindOne("dict.__contains__"))))
-        case "__iter__", "__reversed__":
-            try arguments.bindNone("dict.\(method)")
-            let keys = method == "__iter__" ? self.dict.keys : self.dict.keys.reversed()
+        case "__iter__":
+            try arguments.bindNone("dict.__iter__")
             let iterator = HostedIterator(
-                items: keys,
-                pythonTypeName: method == "__iter__" ? "dict_keyiterator" : "dict_reversekeyiterator",
+                items: self.dict.keys,
+                pythonTypeName: "dict_keyiterator",
                 currentSize: { [weak self] in self?.dict.count }
             )
             return .newObject(iterator)
+        case "__reversed__":
+            // Not in DictProxy's method_to_typeid: CPython pickles the reverse iterator as `iter([keys...])`.
+            try arguments.bindNone("dict.__reversed__")
+            return .value(.object(.reduce(.builtin("iter"), [.list(self.dict.keys.reversed())])))
         case "get", "setdefault":
             let args = try arguments.bindRange(method, qualifiedName: "dict.\(method)", minimum: 1, maximum: 2)
             if let value = try self.dict.value(forKey: args[0]) { return .value(value) }

@@ -127,7 +127,8 @@ package final class HostedList: HostedObject {
         return .value(.none)
     }
 
-    private static func repeated(_ items: [PythonValue], _ count: PythonValue) throws(PythonException) -> [PythonValue] {
+    private static func repeated(_ items: [PythonValue], _ count: PythonValue) throws(PythonException) -> [PythonValue]
+    {
         let times = try count.indexValue()
         guard times > 0, !items.isEmpty else { return [] }
         guard times <= 100_000_000 / items.count else { throw PythonException(type: .builtin("MemoryError")) }

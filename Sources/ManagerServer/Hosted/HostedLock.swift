@@ -40,8 +40,10 @@ package final class HostedLock: HostedObject, ConditionLock {
             if self.state.tryAcquire(for: context.connection) { return .value(true) }
             if !blocking || deadline.map({ $0 <= context.now }) == true { return .value(false) }
             let waiter = context.park(until: deadline)
-            self.state.enqueue(.init(waiter: waiter, connection: context.connection, count: 1, result: true,
-                                     timesOut: true))
+            self.state.enqueue(
+                .init(
+                    waiter: waiter, connection: context.connection, count: 1, result: true,
+                    timesOut: true))
             return .parked
         case "release", "__exit__":
             if method == "release" { try arguments.bindNone("lock.release") }
@@ -70,13 +72,17 @@ package final class HostedLock: HostedObject, ConditionLock {
     package func releaseForWait(by connection: ConnectionID, in context: any StoreContext) -> Int {
         self.state.release(all: true, in: context)
     }
-    package func reacquire(_ waiter: WaiterID, for connection: ConnectionID, count: Int, result: PythonValue,
-                           in context: any StoreContext) {
+    package func reacquire(
+        _ waiter: WaiterID, for connection: ConnectionID, count: Int, result: PythonValue,
+        in context: any StoreContext
+    ) {
         if self.state.tryAcquire(for: connection, count: count) {
             context.resume(waiter, with: .success(result))
         } else {
-            self.state.enqueue(.init(waiter: waiter, connection: connection, count: count, result: result,
-                                     timesOut: false))
+            self.state.enqueue(
+                .init(
+                    waiter: waiter, connection: connection, count: count, result: result,
+                    timesOut: false))
         }
     }
     package func tryReacquire(for connection: ConnectionID, count: Int) -> Bool {

@@ -16,7 +16,8 @@ package final class HostedNamespace: HostedObject {
     /// `Namespace(**kwds)` as the `create` call receives it.
     package convenience init(_ arguments: CallArguments) throws(PythonException) {
         guard arguments.positional.isEmpty else {
-            throw .typeError("Namespace.__init__() takes 1 positional argument but \(arguments.positional.count + 1) were given")
+            throw .typeError(
+                "Namespace.__init__() takes 1 positional argument but \(arguments.positional.count + 1) were given")
         }
         self.init(arguments.keywords)
     }
@@ -28,7 +29,8 @@ package final class HostedNamespace: HostedObject {
             guard let name = item.key.stringValue, !name.hasPrefix("_") else { return nil }
             return "\(name)=\(item.value.repr)"
         }
-        return "Namespace(" + shown.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        return "Namespace("
+            + shown.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
             .joined(separator: ", ") + ")"
     }
 

@@ -18,6 +18,7 @@ package final class HostedQueue: HostedObject {
         var item: PythonValue
     }
 
+    /// `Queue` or `JoinableQueue`.
     package let typeID: String
     /// The maximum size (`<= 0`: unbounded).
     package let maxsize: Int
@@ -41,9 +42,13 @@ package final class HostedQueue: HostedObject {
     /// `Queue(maxsize=0)` as the `create` call receives it.
     package convenience init(typeID: String, _ arguments: CallArguments) throws(PythonException) {
         let args = try arguments.bindPython("Queue.__init__", ["maxsize"], defaults: [0])
-        guard let maxsize = args[0].intValue ?? ((args[0].doubleValue ?? 0) > 0 ? Int.max : nil) else {
-            if args[0].doubleValue != nil { throw .typeError("maxsize must be an int") }
-            throw .typeError("'>' not supported between instances of '\(args[0].typeName)' and 'int'")
+        let maxsize: Int
+        switch args[0].unwrapped {
+        case .int, .bool: maxsize = args[0].intValue ?? 0
+        case .bigInt: maxsize = (args[0].doubleValue ?? 0) > 0 ? Int.max : 0
+        case .float(let limit): maxsize = limit > 0 ? Int(min(limit.rounded(.up), 9e18)) : 0
+        default:
+            throw .typeError("Queue(maxsize): expected a number, not '\(args[0].typeName)'")
         }
         self.init(typeID: typeID, maxsize: maxsize)
     }
@@ -117,7 +122,7 @@ package final class HostedQueue: HostedObject {
         guard !timeout.isNone else { return nil }
         let seconds = try timeout.timeoutSeconds()
         guard seconds >= 0 else { throw .valueError("'timeout' must be a non-negative number") }
-        return Timeouts.deadline(after: seconds, from: context.now) ?? nil
+        return Timeouts.deadline(after: seconds, from: context.now)
     }
 
     private func put(_ item: PythonValue, block: Bool, timeout: PythonValue, in context: any StoreContext)

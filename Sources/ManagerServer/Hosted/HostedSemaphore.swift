@@ -9,6 +9,7 @@ package final class HostedSemaphore: HostedObject {
     /// The exposed names (3.14's tuple; 3.11's without `locked`).
     package static let exposedNames = ["acquire", "release", "locked"]
 
+    /// `Semaphore` or `BoundedSemaphore`.
     package let typeID: String
     /// Whether releases beyond the initial value fail (`BoundedSemaphore`).
     package let isBounded: Bool
@@ -51,8 +52,9 @@ package final class HostedSemaphore: HostedObject {
     {
         switch method {
         case "acquire", "__enter__":
-            let args = try arguments.bindPython("\(self.typeID).acquire", ["blocking", "timeout"],
-                                                defaults: [true, .none])
+            let args = try arguments.bindPython(
+                "\(self.typeID).acquire", ["blocking", "timeout"],
+                defaults: [true, .none])
             let blocking = args[0].isTruthy
             if !blocking, !args[1].isNone { throw .valueError("can't specify timeout for non-blocking acquire") }
             if self.value > 0, self.waiters.isEmpty {
@@ -70,7 +72,8 @@ package final class HostedSemaphore: HostedObject {
             self.waiters.append((waiter, context.connection))
             return .parked
         case "release", "__exit__":
-            let args = method == "release"
+            let args =
+                method == "release"
                 ? try arguments.bindPython("\(self.typeID).release", ["n"], defaults: [1]) : [1]
             let n = try args[0].indexValue()
             guard n >= 1 else { throw .valueError("n must be one or more") }
@@ -96,13 +99,17 @@ package final class HostedSemaphore: HostedObject {
         self.held[connection, default: 0] += 1
     }
 
+    private func giveBack(for connection: ConnectionID) {
+        self.value += 1
+        let count = self.held[connection] ?? 0
+        self.held[connection] = count > 1 ? count - 1 : nil
+    }
+
     private func wake(in context: any StoreContext) {
         while self.value > 0, let next = self.waiters.popFirst() {
             self.take(for: next.connection)
             if !context.resume(next.waiter, with: .success(true)) {
-                self.value += 1
-                self.held[next.connection] = (self.held[next.connection] ?? 1) > 1 ? self.held[next.connection]! - 1
-                    : nil
+                self.giveBack(for: next.connection)
             }
         }
     }

@@ -3,19 +3,33 @@ import Pickle
 
 /// An `array.array` typecode with CPython's item sizes (Linux/macOS, 64-bit) and conversion rules.
 package enum ArrayTypecode: Character, CaseIterable, Sendable {
+    /// `b`: signed char, 1 byte.
     case signedChar = "b"
+    /// `B`: unsigned char, 1 byte.
     case unsignedChar = "B"
+    /// `u`: `wchar_t` character, 4 bytes on Linux and macOS.
     case unicode = "u"
+    /// `w` (3.13+): UCS-4 character, 4 bytes.
     case wideUnicode = "w"
+    /// `h`: signed short, 2 bytes.
     case signedShort = "h"
+    /// `H`: unsigned short, 2 bytes.
     case unsignedShort = "H"
+    /// `i`: signed int, 4 bytes.
     case signedInt = "i"
+    /// `I`: unsigned int, 4 bytes.
     case unsignedInt = "I"
+    /// `l`: signed long, 8 bytes.
     case signedLong = "l"
+    /// `L`: unsigned long, 8 bytes.
     case unsignedLong = "L"
+    /// `q`: signed long long, 8 bytes.
     case signedLongLong = "q"
+    /// `Q`: unsigned long long, 8 bytes.
     case unsignedLongLong = "Q"
+    /// `f`: float32.
     case float = "f"
+    /// `d`: float64.
     case double = "d"
 
     /// Reads a typecode argument.
@@ -170,7 +184,9 @@ package enum ArrayTypecode: Character, CaseIterable, Sendable {
             }
             offset += self.itemSize
             let width = UInt64(8 * self.itemSize)
-            let signExtended: Int64 = width == 64 ? Int64(bitPattern: bits)
+            let signExtended: Int64 =
+                width == 64
+                ? Int64(bitPattern: bits)
                 : Int64(bitPattern: bits << (64 - width)) >> Int64(64 - width)
             switch self {
             case .signedChar, .signedShort, .signedInt, .signedLong, .signedLongLong:
@@ -236,8 +252,10 @@ package struct PythonArrayValue {
 
     /// The array as the manager pickles it: `array.array` REDUCE `(typecode, raw_bytes)`.
     package var value: PythonValue {
-        .object(.reduce(PythonGlobal(module: "array", name: "array"),
-                        [.string(self.typecode.string), .bytes(self.typecode.bytes(of: self.items))]))
+        .object(
+            .reduce(
+                PythonGlobal(module: "array", name: "array"),
+                [.string(self.typecode.string), .bytes(self.typecode.bytes(of: self.items))]))
     }
 
     /// `array('i', [1, 2, 3])`, `array('i')`, `array('u', 'abc')`.

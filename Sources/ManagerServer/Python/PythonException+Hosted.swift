@@ -3,7 +3,9 @@ import Pickle
 
 extension PythonException {
     /// `_queue.Empty()`, raised by `Queue.get` on an empty queue.
-    package static var queueEmpty: PythonException { PythonException(type: PythonGlobal(module: "_queue", name: "Empty")) }
+    package static var queueEmpty: PythonException {
+        PythonException(type: PythonGlobal(module: "_queue", name: "Empty"))
+    }
     /// `queue.Full()`, raised by `Queue.put` on a full queue.
     package static var queueFull: PythonException { PythonException(type: PythonGlobal(module: "queue", name: "Full")) }
     /// `queue.ShutDown()` (3.13+), raised by a queue after `shutdown()`.

@@ -4,15 +4,25 @@ import Pickle
 /// A `key=` function for `list.sort`, evaluated natively: the server runs no Python code, so only a few
 /// well-known built-in callables are understood.
 package enum SortKey {
+    /// `key=None`: the item itself.
     case identity
+    /// `abs`.
     case absolute
+    /// `len`.
     case length
+    /// `str`.
     case string
+    /// `repr`.
     case representation
+    /// `int`.
     case integer
+    /// `float`.
     case float
+    /// `str.lower` (and `str.casefold`).
     case lowercased
+    /// `str.upper`.
     case uppercased
+    /// `operator.itemgetter(i)`.
     case item(PythonValue)
 
     /// Recognises `None`, `builtins.abs/len/str/repr/int/float`, `getattr(str, 'lower'|'upper'|'casefold')` and

@@ -1,4 +1,5 @@
 import Foundation
+import ManagerServer
 import Pickle
 
 /// Runs operation sequences on real CPython objects (`python3`) and reports their outcomes, so that tests can
@@ -32,10 +33,12 @@ enum PythonOracle {
             return global.module == "builtins" ? global.name : "__import__('\(global.module)').\(global.name)"
         case .list(let elements): return "[" + elements.map(Self.source).joined(separator: ", ") + "]"
         case .tuple(let elements):
-            return elements.count == 1 ? "(\(Self.source(elements[0])),)"
+            return elements.count == 1
+                ? "(\(Self.source(elements[0])),)"
                 : "(" + elements.map(Self.source).joined(separator: ", ") + ")"
         case .dict(let dict):
-            return "{" + dict.items.map { "\(Self.source($0.key)): \(Self.source($0.value))" }
+            return "{"
+                + dict.items.map { "\(Self.source($0.key)): \(Self.source($0.value))" }
                 .joined(separator: ", ") + "}"
         case .float(let double): return "float('\(double)')"
         case .bytes(let bytes): return "bytes(\(bytes))"
@@ -67,7 +70,8 @@ enum PythonOracle {
         for entry in cases {
             let kw = entry.keywords.map { "'\($0.0)': \(Self.source($0.1))" }.joined(separator: ", ")
             let args = entry.arguments.map(Self.source).joined(separator: ", ")
-            script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(entry.arguments.count == 1 ? "," : "")), {\(kw)})\n"
+            let comma = entry.arguments.count == 1 ? "," : ""
+            script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(comma)), {\(kw)})\n"
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -91,5 +95,63 @@ extension PythonValue {
     /// `range(start, stop, step)` for tests.
     static func range(_ start: Int, _ stop: Int, _ step: Int = 1) -> PythonValue {
         .object(.reduce(.builtin("range"), [.int(start), .int(stop), .int(step)]))
+    }
+}
+
+extension PythonOracle {
+    /// One call in a sequence on the same object.
+    struct Step: Sendable {
+        var method: String
+        var arguments: [PythonValue] = []
+        var keywords: [(String, PythonValue)] = []
+
+        var keywordDict: PythonDict {
+            var dict = PythonDict()
+            for (key, value) in self.keywords { dict[key] = value }
+            return dict
+        }
+    }
+
+    /// Runs `steps` in order on one object made by the Python expression `factory`, and reports each outcome as
+    /// `OK <repr>` or `ERR <Type>: <args>`.
+    static func runSequence(_ steps: [Step], factory: String) throws -> [String] {
+        var script = """
+            import queue, threading
+            obj = \(factory)
+            def run(method, args, kw):
+                try:
+                    print('OK ' + repr(getattr(obj, method)(*args, **kw)))
+                except Exception as e:
+                    print('ERR ' + type(e).__name__ + ': ' + '|'.join(str(a) for a in e.args))
+
+            """
+        for step in steps {
+            let kw = step.keywords.map { "'\($0.0)': \(Self.source($0.1))" }.joined(separator: ", ")
+            let args = step.arguments.map(Self.source).joined(separator: ", ")
+            let comma = step.arguments.count == 1 ? "," : ""
+            script += "run('\(step.method)', (\(args)\(comma)), {\(kw)})\n"
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
+    }
+
+    /// The outcome line of one hosted step, in ``runSequence(_:factory:)``'s format.
+    static func stepOutcome(_ object: any HostedObject, _ step: Step, in context: TestStoreContext) -> String {
+        do {
+            let outcome = try object.call(step.method, CallArguments(step.arguments, keywords: step.keywordDict),
+                                          in: context)
+            guard case .value(let value) = outcome else { return "PARKED" }
+            return "OK \(value.repr)"
+        } catch {
+            return "ERR \(error.type.name): " + error.arguments.map(\.str).joined(separator: "|")
+        }
     }
 }
