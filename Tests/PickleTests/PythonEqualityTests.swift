@@ -49,7 +49,9 @@ struct PythonEqualityTests {
     func notANumber() throws {
         #expect(PythonValue.float(.nan) != .float(.nan))
         #expect(PythonValue.complex(real: .nan, imaginary: 0) != .complex(real: .nan, imaginary: 0))
-        #expect(PythonValue.list([.float(.nan)]) != .list([.float(.nan)]) || true)
+        #expect(PythonValue.tuple([.float(.nan)]) != .tuple([.float(.nan), 1]))
+        let nanDict = PythonValue.dict(PythonDict(stringKeys: ["x": .float(.nan)]))
+        #expect(nanDict != .dict(PythonDict(stringKeys: ["x": 1])))
         var dict = PythonDict()
         try dict.setValue(1, forKey: .float(.nan))
         #expect(try dict.value(forKey: .float(.nan)) == nil)

@@ -44,7 +44,8 @@ struct PythonValueCodableTests {
     }
 
     enum Level: Int, Codable {
-        case low = 1, high = 2
+        case low = 1
+        case high = 2
     }
 
     enum Shape: Codable, Equatable {
@@ -147,10 +148,12 @@ struct PythonValueCodableTests {
             Issue.record("expected a dict, got \(encoded)")
             return
         }
-        #expect(dict.keys.compactMap(\.stringValue) == [
-            "flag", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float",
-            "double", "text",
-        ])
+        #expect(
+            dict.keys.compactMap(\.stringValue) == [
+                "flag", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64",
+                "float",
+                "double", "text",
+            ])
         #expect(dict["uint64"] == .integer(BigInt(UInt64.max)))
         #expect(dict["uint"]?.repr == "18446744073709551615")
         #expect(dict["float"] == .float(1.5))
@@ -164,11 +167,13 @@ struct PythonValueCodableTests {
             byName: ["b": Item(name: "b", count: 2), "a": Item(name: "a", count: 1)], byNumber: [2: "two", 1: "one"],
             payload: Data([0, 1, 255]), raw: [1, 2], extra: .tuple([.complex(real: 1, imaginary: 2), .bytes([9])]))
         let encoded = try self.roundTrip(order)
-        #expect(encoded.repr == """
-            {'items': [{'name': 'a', 'count': 1}, {'name': 'b', 'count': 2}], 'tags': ['x'], \
-            'byName': {'a': {'name': 'a', 'count': 1}, 'b': {'name': 'b', 'count': 2}}, \
-            'byNumber': {1: 'one', 2: 'two'}, 'payload': b'\\x00\\x01\\xff', 'raw': [1, 2], 'extra': ((1+2j), b'\\t')}
-            """)
+        #expect(
+            encoded.repr == """
+                {'items': [{'name': 'a', 'count': 1}, {'name': 'b', 'count': 2}], 'tags': ['x'], \
+                'byName': {'a': {'name': 'a', 'count': 1}, 'b': {'name': 'b', 'count': 2}}, \
+                'byNumber': {1: 'one', 2: 'two'}, 'payload': b'\\x00\\x01\\xff', 'raw': [1, 2], \
+                'extra': ((1+2j), b'\\t')}
+                """)
     }
 
     @Test("top-level values: arrays, optionals, PythonValue, Data and dictionaries")
@@ -187,11 +192,18 @@ struct PythonValueCodableTests {
         #expect(try PythonValueDecoder().decode(Double.self, from: 3) == 3.0)
         #expect(try PythonValueDecoder().decode(Double.self, from: .integer(BigInt(1) << 70)) == 0x1p70)
         #expect(try PythonValueDecoder().decode(UInt64.self, from: .integer(BigInt(UInt64.max))) == .max)
-        #expect(try PythonValueDecoder().decode(Int128.self, from: .integer(-(BigInt(1) << 100))) == -(Int128(1) << 100))
+        #expect(
+            try PythonValueDecoder().decode(Int128.self, from: .integer(-(BigInt(1) << 100))) == -(Int128(1) << 100))
         #expect(try PythonValueEncoder().encode(UInt128.max) == .integer((BigInt(1) << 128) - 1))
         #expect(try PythonValueEncoder().encode(Item?.none) == .none)
-        #expect(try PythonValueDecoder().decode([String: Int].self, from: .dict(PythonDict(stringKeys: ["a": 1]))) == ["a": 1])
-        #expect(try PythonValueDecoder().decode([Double: String].self, from: .dict(try PythonDict([(1.5, "x")]))) == [1.5: "x"])
+        #expect(
+            try PythonValueDecoder().decode([String: Int].self, from: .dict(PythonDict(stringKeys: ["a": 1]))) == [
+                "a": 1
+            ])
+        #expect(
+            try PythonValueDecoder().decode([Double: String].self, from: .dict(try PythonDict([(1.5, "x")]))) == [
+                1.5: "x"
+            ])
         #expect(try PythonValueEncoder().encode([2.5: "x"]) == .dict(try PythonDict([(2.5, "x")])))
     }
 
@@ -223,8 +235,10 @@ struct PythonValueCodableTests {
             var b: String?
         }
         #expect(try PythonValueDecoder().decode(Optionals.self, from: .dict(PythonDict())) == Optionals())
-        #expect(try PythonValueDecoder().decode(Optionals.self, from: .dict(PythonDict(stringKeys: ["a": .none, "b": "x"])))
-            == Optionals(a: nil, b: "x"))
+        #expect(
+            try PythonValueDecoder().decode(
+                Optionals.self, from: .dict(PythonDict(stringKeys: ["a": .none, "b": "x"])))
+                == Optionals(a: nil, b: "x"))
         // Synthesized encoding skips nil optionals (encodeIfPresent).
         #expect(try PythonValueEncoder().encode(Optionals(a: 1)).repr == "{'a': 1}")
         let error = self.decodingError(Item.self, from: .dict(PythonDict(stringKeys: ["name": "x"])))
@@ -241,13 +255,14 @@ struct PythonValueCodableTests {
         struct Holder: Codable {
             var items: [Item]
         }
-        let value = PythonValue.dict(PythonDict(stringKeys: [
-            "items": [
-                .dict(PythonDict(stringKeys: ["name": "a", "count": 1])),
-                .dict(PythonDict(stringKeys: ["name": "b", "count": 2])),
-                .dict(PythonDict(stringKeys: ["name": "c", "count": "three"])),
-            ],
-        ]))
+        let value = PythonValue.dict(
+            PythonDict(stringKeys: [
+                "items": [
+                    .dict(PythonDict(stringKeys: ["name": "a", "count": 1])),
+                    .dict(PythonDict(stringKeys: ["name": "b", "count": 2])),
+                    .dict(PythonDict(stringKeys: ["name": "c", "count": "three"])),
+                ]
+            ]))
         let error = self.decodingError(Holder.self, from: value)
         guard case .typeMismatch(_, let context) = error else {
             Issue.record("expected typeMismatch, got \(String(describing: error))")
@@ -259,18 +274,22 @@ struct PythonValueCodableTests {
         #expect(self.message(self.decodingError(Bool.self, from: 1)) == "expected bool at the top level, found int")
         #expect(self.message(self.decodingError(Int.self, from: true)) == "expected int at the top level, found bool")
         #expect(self.message(self.decodingError(Int.self, from: 1.0)) == "expected int at the top level, found float")
-        #expect(self.message(self.decodingError(UInt8.self, from: 300)) == "int 300 at the top level does not fit in UInt8")
+        #expect(
+            self.message(self.decodingError(UInt8.self, from: 300)) == "int 300 at the top level does not fit in UInt8")
         #expect(self.message(self.decodingError([Int].self, from: "ab")) == "expected list at the top level, found str")
         #expect(self.message(self.decodingError(Item.self, from: [1])) == "expected dict at the top level, found list")
-        #expect(self.message(self.decodingError(Float.self, from: 1e300)) == "float 1e+300 at the top level does not fit in Float")
+        #expect(
+            self.message(self.decodingError(Float.self, from: 1e300))
+                == "float 1e+300 at the top level does not fit in Float")
         guard case .valueNotFound = self.decodingError(Int.self, from: .none) else {
             Issue.record("None for a non-optional Int should be valueNotFound")
             return
         }
         #expect(self.decodingError(String.self, from: .surrogateString([0xED, 0xA0, 0x80])) != nil)
         #expect(self.decodingError(Point.self, from: [1]) != nil)
-        #expect(self.message(self.decodingError([String: Int].self, from: .dict(PythonDict(stringKeys: ["k": "v"]))))
-            == "expected int at path k, found str")
+        #expect(
+            self.message(self.decodingError([String: Int].self, from: .dict(PythonDict(stringKeys: ["k": "v"]))))
+                == "expected int at path k, found str")
     }
 
     @Test("PythonValue works with other encoders through its JSON shape")

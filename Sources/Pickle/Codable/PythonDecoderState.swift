@@ -1,9 +1,9 @@
 import BigInt
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The `Decoder` behind ``PythonValueDecoder``: reads one value at one coding path.
@@ -81,7 +81,8 @@ extension Dictionary: PythonDictionaryDecodable where Key: Decodable, Value: Dec
             let codingKey: PythonCodingKey
             if Key.self == String.self || Key.self == Int.self {
                 key = try PythonDecoderState.unbox(Key.self, from: pythonKey, at: path)
-                codingKey = pythonKey.intValue.map(PythonCodingKey.init(intValue:))
+                codingKey =
+                    pythonKey.intValue.map(PythonCodingKey.init(intValue:))
                     ?? PythonCodingKey(stringValue: pythonKey.stringValue ?? pythonKey.repr)
             } else if let representable = Key.self as? any CodingKeyRepresentable.Type {
                 guard let text = pythonKey.stringValue else {
@@ -92,7 +93,8 @@ extension Dictionary: PythonDictionaryDecodable where Key: Decodable, Value: Dec
                     throw DecodingError.dataCorrupted(
                         DecodingError.Context(
                             codingPath: path,
-                            debugDescription: "dict key \(pythonKey.repr) at \(PythonCodingKey.describe(path)) is not a valid \(Key.self)"
+                            debugDescription: "dict key \(pythonKey.repr) at \(PythonCodingKey.describe(path)) "
+                                + "is not a valid \(Key.self)"
                         )
                     )
                 }
@@ -149,7 +151,9 @@ enum PythonDecoding {
         }
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: PythonValue, at path: [any CodingKey]) throws -> T {
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ value: PythonValue, at path: [any CodingKey]) throws
+        -> T
+    {
         let result: T?
         switch value.unwrapped {
         case .int(let int): result = T(exactly: int)

@@ -1,9 +1,9 @@
 import BigInt
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The `Encoder` behind ``PythonValueEncoder``: writes into one ``PythonEncodingNode``.

@@ -31,7 +31,8 @@ struct PythonKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
                 key,
                 DecodingError.Context(
                     codingPath: self.codingPath,
-                    debugDescription: "no key '\(key.stringValue)' in the dict at \(PythonCodingKey.describe(self.codingPath))"
+                    debugDescription:
+                        "no key '\(key.stringValue)' in the dict at \(PythonCodingKey.describe(self.codingPath))"
                 )
             )
         }

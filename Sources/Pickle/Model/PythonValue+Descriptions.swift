@@ -53,7 +53,8 @@ extension PythonValue: CustomStringConvertible {
             if let exception = PythonReprPrinter.exception(self) {
                 switch exception.arguments.count {
                 case 0: return ""
-                case 1: return exception.type.name == "KeyError" ? exception.arguments[0].repr : exception.arguments[0].str
+                case 1:
+                    return exception.type.name == "KeyError" ? exception.arguments[0].repr : exception.arguments[0].str
                 default: return PythonValue.tuple(exception.arguments).repr
                 }
             }
@@ -671,7 +672,9 @@ private struct ArrayItemFormat {
             let shift = UInt64(64 - 8 * self.size)
             return raw.map { .int(Int(Int64(bitPattern: $0 << shift) >> Int64(shift))) }
         case .float:
-            return raw.map { self.size == 4 ? .float(Double(Float(bitPattern: UInt32($0)))) : .float(Double(bitPattern: $0)) }
+            return raw.map {
+                self.size == 4 ? .float(Double(Float(bitPattern: UInt32($0)))) : .float(Double(bitPattern: $0))
+            }
         case .text:
             var points: [UInt32] = []
             if self.size == 2 {

@@ -18,7 +18,10 @@ extension PythonValue {
         let lhs = self.unwrapped
         let rhs = other.unwrapped
         switch (lhs, rhs) {
-        case (.string, .string), (.string, .surrogateString), (.surrogateString, .string),
+        case (.string(let a), .string(let b)):
+            // UTF-8 preserves code point order.
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        case (.string, .surrogateString), (.surrogateString, .string),
             (.surrogateString, .surrogateString):
             // UTF-8 (with surrogates encoded like any other code point) preserves code point order.
             return lhs.stringUTF8.lexicographicallyPrecedes(rhs.stringUTF8)
