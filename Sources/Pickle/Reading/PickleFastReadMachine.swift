@@ -1,0 +1,330 @@
+/// A single-pass decoder for the pickles that make up almost all traffic: built-in data (`None`, `bool`, `int`,
+/// `float`, `str`, `bytes`, `tuple`, `list`, `dict`) in which no `list` or `dict` is fetched from the memo again.
+///
+/// Such a pickle has no sharing, so its value can be built directly, without ``DecodingNode``s and without the
+/// graph conversion of ``PickleReadMachine``. Containers are mutated in place on the stack; the memo keeps only
+/// values that are finished and cannot change (scalars and tuples of them), and a marker for everything else.
+///
+/// The machine never throws: whenever the input leaves that subset (another opcode, a memo `GET` of a container,
+/// anything malformed or beyond ``PickleLimits``) ``run()`` returns `nil` and ``PickleReader`` decodes the pickle
+/// again with ``PickleReadMachine``, which gives the value or the exact error. The values both machines give for
+/// the subset are identical.
+struct PickleFastReadMachine {
+    /// One stack entry.
+    struct Item {
+        var value: PythonValue
+        /// The nesting depth of the value, counted as ``DecodingItem`` does (0 for scalars).
+        var depth: Int
+        /// Whether the value is or contains a `list` or `dict` (a ``DecodingNode`` in ``PickleReadMachine``).
+        var isMutable: Bool
+        /// For a `list` the elements and for a `dict` the key-value pairs appended so far, duplicates included.
+        var length: Int
+
+        @inline(__always)
+        init(_ value: PythonValue, depth: Int = 0, isMutable: Bool = false, length: Int = 0) {
+            self.value = value
+            self.depth = depth
+            self.isMutable = isMutable
+            self.length = length
+        }
+    }
+
+    /// One memo entry: a finished immutable value, or a marker for a value a `GET` must not share.
+    enum MemoEntry {
+        case value(PythonValue, depth: Int)
+        case mutable
+    }
+
+    let input: UnsafeRawBufferPointer
+    let limits: PickleLimits
+    var position = 0
+    var stack: [Item] = []
+    var marks: [Int] = []
+    var memo: [MemoEntry] = []
+
+    init(input: UnsafeRawBufferPointer, limits: PickleLimits) {
+        self.input = input
+        self.limits = limits
+        self.stack.reserveCapacity(32)
+        self.marks.reserveCapacity(8)
+    }
+
+    // MARK: - Bytes
+
+    @inline(__always)
+    mutating func readByte() -> UInt8? {
+        guard self.position < self.input.count else { return nil }
+        let byte = self.input[self.position]
+        self.position &+= 1
+        return byte
+    }
+
+    @inline(__always)
+    mutating func readBytes(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, count <= self.input.count &- self.position else { return nil }
+        let start = self.position
+        self.position = start &+ count
+        return UnsafeRawBufferPointer(rebasing: self.input[start..<(start &+ count)])
+    }
+
+    @inline(__always)
+    mutating func readUInt32() -> UInt32? {
+        guard let bytes = self.readBytes(4) else { return nil }
+        return UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self))
+    }
+
+    @inline(__always)
+    mutating func readUInt64() -> UInt64? {
+        guard let bytes = self.readBytes(8) else { return nil }
+        return UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
+    }
+
+    /// A length of up to 8 bytes, `nil` when larger than the remaining input.
+    @inline(__always)
+    mutating func readLength64() -> Int? {
+        guard let length = self.readUInt64(), length <= UInt64(self.input.count &- self.position) else { return nil }
+        return Int(length)
+    }
+
+    // MARK: - Stack
+
+    /// The lowest stack index the current opcode may touch.
+    @inline(__always)
+    var fence: Int { self.marks.last ?? 0 }
+
+    @inline(__always)
+    mutating func pop() -> Item? {
+        guard self.stack.count > self.fence else { return nil }
+        return self.stack.removeLast()
+    }
+
+    /// The items above the innermost mark start at the returned index; the mark is removed.
+    @inline(__always)
+    mutating func popMark() -> Int? {
+        guard let mark = self.marks.popLast(), self.stack.count &- mark <= self.limits.maxContainerLength else {
+            return nil
+        }
+        return mark
+    }
+
+    /// Pushes a tuple of the items from `start` to the top, which are removed.
+    @inline(__always)
+    mutating func pushTuple(from start: Int) -> Bool {
+        var values: [PythonValue] = []
+        values.reserveCapacity(self.stack.count &- start)
+        var depth = 0
+        var isMutable = false
+        for index in start..<self.stack.count {
+            let item = self.stack[index]
+            values.append(item.value)
+            depth = Swift.max(depth, item.depth)
+            isMutable = isMutable || item.isMutable
+        }
+        guard depth < self.limits.maxDepth else { return false }
+        self.stack.removeSubrange(start...)
+        self.stack.append(Item(.tuple(values), depth: depth &+ 1, isMutable: isMutable))
+        return true
+    }
+
+    /// Appends the items from `start` to the top to the list just below them; the items are removed.
+    @inline(__always)
+    mutating func appendItems(from start: Int) -> Bool {
+        let target = start &- 1
+        guard target >= self.fence, case .list(var elements) = self.stack[target].value else { return false }
+        let length = self.stack[target].length &+ (self.stack.count &- start)
+        guard length <= self.limits.maxContainerLength else { return false }
+        var depth = self.stack[target].depth
+        self.stack[target].value = .none
+        elements.reserveCapacity(elements.count &+ (self.stack.count &- start))
+        for index in start..<self.stack.count {
+            let item = self.stack[index]
+            elements.append(item.value)
+            depth = Swift.max(depth, item.depth &+ 1)
+        }
+        self.stack[target].value = .list(elements)
+        self.stack[target].length = length
+        self.stack[target].depth = depth
+        self.stack.removeSubrange(start...)
+        return depth <= self.limits.maxDepth
+    }
+
+    /// Sets the key-value pairs from `start` to the top on the dict just below them; the items are removed.
+    @inline(__always)
+    mutating func setItems(from start: Int) -> Bool {
+        let target = start &- 1
+        let count = self.stack.count &- start
+        guard count & 1 == 0, target >= self.fence, case .dict(var dict) = self.stack[target].value else {
+            return false
+        }
+        let length = self.stack[target].length &+ count / 2
+        guard length <= self.limits.maxContainerLength else { return false }
+        var depth = self.stack[target].depth
+        self.stack[target].value = .none
+        var index = start
+        var hashable = true
+        while index < self.stack.count {
+            let key = self.stack[index]
+            let value = self.stack[index &+ 1]
+            guard key.value.isHashable else {
+                hashable = false
+                break
+            }
+            dict.storage.updateValue(value.value, forKey: key.value)
+            depth = Swift.max(depth, key.depth &+ 1, value.depth &+ 1)
+            index &+= 2
+        }
+        self.stack[target].value = .dict(dict)
+        self.stack[target].length = length
+        self.stack[target].depth = depth
+        self.stack.removeSubrange(start...)
+        return hashable && depth <= self.limits.maxDepth
+    }
+
+    /// Stores the top of the stack under `index`, which must be the next free one.
+    @inline(__always)
+    mutating func put(_ index: Int) -> Bool {
+        guard index == self.memo.count, index < self.limits.maxMemoEntries, self.stack.count > self.fence else {
+            return false
+        }
+        let item = self.stack[self.stack.count &- 1]
+        self.memo.append(item.isMutable ? .mutable : .value(item.value, depth: item.depth))
+        return true
+    }
+
+    /// Pushes the memo entry `index` when it is an immutable value.
+    @inline(__always)
+    mutating func get(_ index: Int) -> Bool {
+        guard index < self.memo.count, case .value(let value, let depth) = self.memo[index] else { return false }
+        self.stack.append(Item(value, depth: depth))
+        return true
+    }
+
+    /// Pushes a `str`; `false` for anything but valid UTF-8 (lone surrogates are left to the full machine).
+    @inline(__always)
+    mutating func pushString(_ bytes: UnsafeRawBufferPointer?) -> Bool {
+        guard let bytes, let string = String(validating: bytes, as: UTF8.self) else { return false }
+        self.stack.append(Item(.string(string)))
+        return true
+    }
+
+    // MARK: - Run
+
+    /// The value of the pickle, or `nil` when the pickle is outside this machine's subset or malformed.
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    mutating func run() -> PythonValue? {
+        while let byte = self.readByte() {
+            switch byte {
+            case Opcode.proto.rawValue:
+                guard let version = self.readByte(), version <= 5 else { return nil }
+            case Opcode.frame.rawValue:
+                guard self.readLength64() != nil else { return nil }
+            case Opcode.stop.rawValue:
+                guard let item = self.pop() else { return nil }
+                return item.value
+            case Opcode.mark.rawValue:
+                self.marks.append(self.stack.count)
+            case Opcode.none.rawValue:
+                self.stack.append(Item(.none))
+            case Opcode.newTrue.rawValue:
+                self.stack.append(Item(.bool(true)))
+            case Opcode.newFalse.rawValue:
+                self.stack.append(Item(.bool(false)))
+            case Opcode.binInt.rawValue:
+                guard let raw = self.readUInt32() else { return nil }
+                self.stack.append(Item(.int(Int(Int32(bitPattern: raw)))))
+            case Opcode.binInt1.rawValue:
+                guard let raw = self.readByte() else { return nil }
+                self.stack.append(Item(.int(Int(raw))))
+            case Opcode.binInt2.rawValue:
+                guard let bytes = self.readBytes(2) else { return nil }
+                self.stack.append(Item(.int(Int(bytes[0]) | Int(bytes[1]) << 8)))
+            case Opcode.long1.rawValue:
+                guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
+                self.stack.append(Item(decodeLittleEndianSigned(bytes)))
+            case Opcode.binFloat.rawValue:
+                guard let bytes = self.readBytes(8) else { return nil }
+                let bits = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+                self.stack.append(Item(.float(Double(bitPattern: bits))))
+            case Opcode.shortBinUnicode.rawValue:
+                guard let count = self.readByte(), self.pushString(self.readBytes(Int(count))) else { return nil }
+            case Opcode.binUnicode.rawValue:
+                guard let count = self.readUInt32(), self.pushString(self.readBytes(Int(count))) else { return nil }
+            case Opcode.binUnicode8.rawValue:
+                guard let count = self.readLength64(), self.pushString(self.readBytes(count)) else { return nil }
+            case Opcode.shortBinString.rawValue:
+                guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
+                self.stack.append(Item(decodeLatin1(bytes)))
+            case Opcode.binString.rawValue:
+                guard let raw = self.readUInt32(), let bytes = self.readBytes(Int(Int32(bitPattern: raw))) else {
+                    return nil
+                }
+                self.stack.append(Item(decodeLatin1(bytes)))
+            case Opcode.shortBinBytes.rawValue:
+                guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
+                self.stack.append(Item(.bytes(Array(bytes))))
+            case Opcode.binBytes.rawValue:
+                guard let count = self.readUInt32(), let bytes = self.readBytes(Int(count)) else { return nil }
+                self.stack.append(Item(.bytes(Array(bytes))))
+            case Opcode.binBytes8.rawValue:
+                guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
+                self.stack.append(Item(.bytes(Array(bytes))))
+            case Opcode.byteArray8.rawValue:
+                guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
+                self.stack.append(Item(.byteArray(Array(bytes))))
+            case Opcode.emptyTuple.rawValue:
+                self.stack.append(Item(.tuple([]), depth: 1))
+            case Opcode.tuple.rawValue:
+                guard let start = self.popMark(), self.pushTuple(from: start) else { return nil }
+            case Opcode.tuple1.rawValue:
+                guard self.stack.count &- 1 >= self.fence, self.pushTuple(from: self.stack.count &- 1) else {
+                    return nil
+                }
+            case Opcode.tuple2.rawValue:
+                guard self.stack.count &- 2 >= self.fence, self.pushTuple(from: self.stack.count &- 2) else {
+                    return nil
+                }
+            case Opcode.tuple3.rawValue:
+                guard self.stack.count &- 3 >= self.fence, self.pushTuple(from: self.stack.count &- 3) else {
+                    return nil
+                }
+            case Opcode.emptyList.rawValue:
+                self.stack.append(Item(.list([]), depth: 1, isMutable: true))
+            case Opcode.list.rawValue:
+                guard let start = self.popMark() else { return nil }
+                self.stack.insert(Item(.list([]), depth: 1, isMutable: true), at: start)
+                guard self.appendItems(from: start &+ 1) else { return nil }
+            case Opcode.append.rawValue:
+                guard self.stack.count &- 2 >= self.fence, self.appendItems(from: self.stack.count &- 1) else {
+                    return nil
+                }
+            case Opcode.appends.rawValue:
+                guard let start = self.popMark(), self.appendItems(from: start) else { return nil }
+            case Opcode.emptyDict.rawValue:
+                self.stack.append(Item(.dict(PythonDict()), depth: 1, isMutable: true))
+            case Opcode.dict.rawValue:
+                guard let start = self.popMark() else { return nil }
+                self.stack.insert(Item(.dict(PythonDict()), depth: 1, isMutable: true), at: start)
+                guard self.setItems(from: start &+ 1) else { return nil }
+            case Opcode.setItem.rawValue:
+                guard self.stack.count &- 3 >= self.fence, self.setItems(from: self.stack.count &- 2) else {
+                    return nil
+                }
+            case Opcode.setItems.rawValue:
+                guard let start = self.popMark(), self.setItems(from: start) else { return nil }
+            case Opcode.binGet.rawValue:
+                guard let index = self.readByte(), self.get(Int(index)) else { return nil }
+            case Opcode.longBinGet.rawValue:
+                guard let index = self.readUInt32(), self.get(Int(index)) else { return nil }
+            case Opcode.binPut.rawValue:
+                guard let index = self.readByte(), self.put(Int(index)) else { return nil }
+            case Opcode.longBinPut.rawValue:
+                guard let index = self.readUInt32(), self.put(Int(index)) else { return nil }
+            case Opcode.memoize.rawValue:
+                guard self.put(self.memo.count) else { return nil }
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+}
