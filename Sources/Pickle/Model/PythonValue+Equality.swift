@@ -12,6 +12,10 @@ extension PythonValue: Equatable {
     ///   value-like classes; Python's default identity comparison cannot be reproduced across messages.
     /// - ``shared(_:_:)`` wrappers are looked through.
     public static func == (lhs: PythonValue, rhs: PythonValue) -> Bool {
+        // The common case of dict keys, without copying both values into a tuple first.
+        if case .string(let a) = lhs {
+            if case .string(let b) = rhs { return utf8Equal(a, b) }
+        }
         switch (lhs, rhs) {
         case (.shared(_, let inner), _): return inner == rhs
         case (_, .shared(_, let inner)): return lhs == inner

@@ -9,7 +9,7 @@
 /// anything malformed or beyond ``PickleLimits``) ``run()`` returns `nil` and ``PickleReader`` decodes the pickle
 /// again with ``PickleReadMachine``, which gives the value or the exact error. The values both machines give for
 /// the subset are identical.
-struct PickleFastReadMachine {
+struct PickleFastReadMachine: ~Copyable {
     /// One stack entry.
     struct Item {
         var value: PythonValue
@@ -38,15 +38,24 @@ struct PickleFastReadMachine {
     let input: UnsafeRawBufferPointer
     let limits: PickleLimits
     var position = 0
-    var stack: [Item] = []
+    /// The stack, managed by hand so that items move between it and their containers without reference counting.
+    var stack: UnsafeMutablePointer<Item>
+    var count = 0
+    var capacity = 32
     var marks: [Int] = []
     var memo: [MemoEntry] = []
 
     init(input: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.input = input
         self.limits = limits
-        self.stack.reserveCapacity(32)
+        self.stack = UnsafeMutablePointer<Item>.allocate(capacity: self.capacity)
         self.marks.reserveCapacity(8)
+        self.memo.reserveCapacity(16)
+    }
+
+    deinit {
+        self.stack.deinitialize(count: self.count)
+        self.stack.deallocate()
     }
 
     // MARK: - Bytes
@@ -92,16 +101,50 @@ struct PickleFastReadMachine {
     @inline(__always)
     var fence: Int { self.marks.last ?? 0 }
 
+    /// Makes room for one more item.
+    @inline(__always)
+    mutating func reserveOne() {
+        guard self.count == self.capacity else { return }
+        self.grow()
+    }
+
+    @inline(never)
+    mutating func grow() {
+        let capacity = self.capacity * 2
+        let stack = UnsafeMutablePointer<Item>.allocate(capacity: capacity)
+        stack.moveInitialize(from: self.stack, count: self.count)
+        self.stack.deallocate()
+        self.stack = stack
+        self.capacity = capacity
+    }
+
+    @inline(__always)
+    mutating func push(_ item: Item) {
+        self.reserveOne()
+        (self.stack + self.count).initialize(to: item)
+        self.count &+= 1
+    }
+
+    /// Inserts `item` at `index`, moving the items above it up.
+    @inline(__always)
+    mutating func insert(_ item: Item, at index: Int) {
+        self.reserveOne()
+        (self.stack + (index &+ 1)).moveInitialize(from: self.stack + index, count: self.count &- index)
+        (self.stack + index).initialize(to: item)
+        self.count &+= 1
+    }
+
     @inline(__always)
     mutating func pop() -> Item? {
-        guard self.stack.count > self.fence else { return nil }
-        return self.stack.removeLast()
+        guard self.count > self.fence else { return nil }
+        self.count &-= 1
+        return (self.stack + self.count).move()
     }
 
     /// The items above the innermost mark start at the returned index; the mark is removed.
     @inline(__always)
     mutating func popMark() -> Int? {
-        guard let mark = self.marks.popLast(), self.stack.count &- mark <= self.limits.maxContainerLength else {
+        guard let mark = self.marks.popLast(), self.count &- mark <= self.limits.maxContainerLength else {
             return nil
         }
         return mark
@@ -110,19 +153,20 @@ struct PickleFastReadMachine {
     /// Pushes a tuple of the items from `start` to the top, which are removed.
     @inline(__always)
     mutating func pushTuple(from start: Int) -> Bool {
-        var values: [PythonValue] = []
-        values.reserveCapacity(self.stack.count &- start)
         var depth = 0
         var isMutable = false
-        for index in start..<self.stack.count {
-            let item = self.stack[index]
-            values.append(item.value)
-            depth = Swift.max(depth, item.depth)
-            isMutable = isMutable || item.isMutable
+        for index in start..<self.count {
+            depth = Swift.max(depth, self.stack[index].depth)
+            isMutable = isMutable || self.stack[index].isMutable
         }
         guard depth < self.limits.maxDepth else { return false }
-        self.stack.removeSubrange(start...)
-        self.stack.append(Item(.tuple(values), depth: depth &+ 1, isMutable: isMutable))
+        var values: [PythonValue] = []
+        values.reserveCapacity(self.count &- start)
+        for index in start..<self.count {
+            values.append((self.stack + index).move().value)
+        }
+        self.count = start
+        self.push(Item(.tuple(values), depth: depth &+ 1, isMutable: isMutable))
         return true
     }
 
@@ -130,64 +174,72 @@ struct PickleFastReadMachine {
     @inline(__always)
     mutating func appendItems(from start: Int) -> Bool {
         let target = start &- 1
-        guard target >= self.fence, case .list(var elements) = self.stack[target].value else { return false }
-        let length = self.stack[target].length &+ (self.stack.count &- start)
+        guard target >= self.fence, case .list = self.stack[target].value else { return false }
+        let added = self.count &- start
+        let length = self.stack[target].length &+ added
         guard length <= self.limits.maxContainerLength else { return false }
         var depth = self.stack[target].depth
-        self.stack[target].value = .none
-        elements.reserveCapacity(elements.count &+ (self.stack.count &- start))
-        for index in start..<self.stack.count {
-            let item = self.stack[index]
-            elements.append(item.value)
-            depth = Swift.max(depth, item.depth &+ 1)
+        for index in start..<self.count {
+            depth = Swift.max(depth, self.stack[index].depth &+ 1)
         }
+        guard depth <= self.limits.maxDepth, case .list(var elements) = self.stack[target].value else { return false }
+        self.stack[target].value = .none
+        if elements.isEmpty {
+            elements.reserveCapacity(added)
+        }
+        for index in start..<self.count {
+            elements.append((self.stack + index).move().value)
+        }
+        self.count = start
         self.stack[target].value = .list(elements)
         self.stack[target].length = length
         self.stack[target].depth = depth
-        self.stack.removeSubrange(start...)
-        return depth <= self.limits.maxDepth
+        return true
     }
 
     /// Sets the key-value pairs from `start` to the top on the dict just below them; the items are removed.
     @inline(__always)
     mutating func setItems(from start: Int) -> Bool {
         let target = start &- 1
-        let count = self.stack.count &- start
-        guard count & 1 == 0, target >= self.fence, case .dict(var dict) = self.stack[target].value else {
-            return false
-        }
-        let length = self.stack[target].length &+ count / 2
+        let added = self.count &- start
+        guard added & 1 == 0, target >= self.fence, case .dict = self.stack[target].value else { return false }
+        let length = self.stack[target].length &+ added / 2
         guard length <= self.limits.maxContainerLength else { return false }
         var depth = self.stack[target].depth
-        self.stack[target].value = .none
         var index = start
-        var hashable = true
-        while index < self.stack.count {
-            let key = self.stack[index]
-            let value = self.stack[index &+ 1]
-            guard key.value.isHashable else {
-                hashable = false
-                break
-            }
-            dict.storage.updateValue(value.value, forKey: key.value)
-            depth = Swift.max(depth, key.depth &+ 1, value.depth &+ 1)
+        while index < self.count {
+            guard self.stack[index].value.isHashable else { return false }
+            depth = Swift.max(depth, self.stack[index].depth &+ 1, self.stack[index &+ 1].depth &+ 1)
             index &+= 2
         }
+        guard depth <= self.limits.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
+        self.stack[target].value = .none
+        index = start
+        while index < self.count {
+            let key = (self.stack + index).move().value
+            let value = (self.stack + (index &+ 1)).move().value
+            dict.storage.updateValue(value, forKey: key)
+            index &+= 2
+        }
+        self.count = start
         self.stack[target].value = .dict(dict)
         self.stack[target].length = length
         self.stack[target].depth = depth
-        self.stack.removeSubrange(start...)
-        return hashable && depth <= self.limits.maxDepth
+        return true
     }
 
     /// Stores the top of the stack under `index`, which must be the next free one.
     @inline(__always)
     mutating func put(_ index: Int) -> Bool {
-        guard index == self.memo.count, index < self.limits.maxMemoEntries, self.stack.count > self.fence else {
+        guard index == self.memo.count, index < self.limits.maxMemoEntries, self.count > self.fence else {
             return false
         }
-        let item = self.stack[self.stack.count &- 1]
-        self.memo.append(item.isMutable ? .mutable : .value(item.value, depth: item.depth))
+        let top = self.count &- 1
+        if self.stack[top].isMutable {
+            self.memo.append(.mutable)
+        } else {
+            self.memo.append(.value(self.stack[top].value, depth: self.stack[top].depth))
+        }
         return true
     }
 
@@ -195,7 +247,7 @@ struct PickleFastReadMachine {
     @inline(__always)
     mutating func get(_ index: Int) -> Bool {
         guard index < self.memo.count, case .value(let value, let depth) = self.memo[index] else { return false }
-        self.stack.append(Item(value, depth: depth))
+        self.push(Item(value, depth: depth))
         return true
     }
 
@@ -203,7 +255,7 @@ struct PickleFastReadMachine {
     @inline(__always)
     mutating func pushString(_ bytes: UnsafeRawBufferPointer?) -> Bool {
         guard let bytes, let string = String(validating: bytes, as: UTF8.self) else { return false }
-        self.stack.append(Item(.string(string)))
+        self.push(Item(.string(string)))
         return true
     }
 
@@ -222,29 +274,29 @@ struct PickleFastReadMachine {
                 guard let item = self.pop() else { return nil }
                 return item.value
             case Opcode.mark.rawValue:
-                self.marks.append(self.stack.count)
+                self.marks.append(self.count)
             case Opcode.none.rawValue:
-                self.stack.append(Item(.none))
+                self.push(Item(.none))
             case Opcode.newTrue.rawValue:
-                self.stack.append(Item(.bool(true)))
+                self.push(Item(.bool(true)))
             case Opcode.newFalse.rawValue:
-                self.stack.append(Item(.bool(false)))
+                self.push(Item(.bool(false)))
             case Opcode.binInt.rawValue:
                 guard let raw = self.readUInt32() else { return nil }
-                self.stack.append(Item(.int(Int(Int32(bitPattern: raw)))))
+                self.push(Item(.int(Int(Int32(bitPattern: raw)))))
             case Opcode.binInt1.rawValue:
                 guard let raw = self.readByte() else { return nil }
-                self.stack.append(Item(.int(Int(raw))))
+                self.push(Item(.int(Int(raw))))
             case Opcode.binInt2.rawValue:
                 guard let bytes = self.readBytes(2) else { return nil }
-                self.stack.append(Item(.int(Int(bytes[0]) | Int(bytes[1]) << 8)))
+                self.push(Item(.int(Int(bytes[0]) | Int(bytes[1]) << 8)))
             case Opcode.long1.rawValue:
                 guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.stack.append(Item(decodeLittleEndianSigned(bytes)))
+                self.push(Item(decodeLittleEndianSigned(bytes)))
             case Opcode.binFloat.rawValue:
                 guard let bytes = self.readBytes(8) else { return nil }
                 let bits = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
-                self.stack.append(Item(.float(Double(bitPattern: bits))))
+                self.push(Item(.float(Double(bitPattern: bits))))
             case Opcode.shortBinUnicode.rawValue:
                 guard let count = self.readByte(), self.pushString(self.readBytes(Int(count))) else { return nil }
             case Opcode.binUnicode.rawValue:
@@ -253,60 +305,60 @@ struct PickleFastReadMachine {
                 guard let count = self.readLength64(), self.pushString(self.readBytes(count)) else { return nil }
             case Opcode.shortBinString.rawValue:
                 guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.stack.append(Item(decodeLatin1(bytes)))
+                self.push(Item(decodeLatin1(bytes)))
             case Opcode.binString.rawValue:
                 guard let raw = self.readUInt32(), let bytes = self.readBytes(Int(Int32(bitPattern: raw))) else {
                     return nil
                 }
-                self.stack.append(Item(decodeLatin1(bytes)))
+                self.push(Item(decodeLatin1(bytes)))
             case Opcode.shortBinBytes.rawValue:
                 guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.stack.append(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(Array(bytes))))
             case Opcode.binBytes.rawValue:
                 guard let count = self.readUInt32(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.stack.append(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(Array(bytes))))
             case Opcode.binBytes8.rawValue:
                 guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
-                self.stack.append(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(Array(bytes))))
             case Opcode.byteArray8.rawValue:
                 guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
-                self.stack.append(Item(.byteArray(Array(bytes))))
+                self.push(Item(.byteArray(Array(bytes))))
             case Opcode.emptyTuple.rawValue:
-                self.stack.append(Item(.tuple([]), depth: 1))
+                self.push(Item(.tuple([]), depth: 1))
             case Opcode.tuple.rawValue:
                 guard let start = self.popMark(), self.pushTuple(from: start) else { return nil }
             case Opcode.tuple1.rawValue:
-                guard self.stack.count &- 1 >= self.fence, self.pushTuple(from: self.stack.count &- 1) else {
+                guard self.count &- 1 >= self.fence, self.pushTuple(from: self.count &- 1) else {
                     return nil
                 }
             case Opcode.tuple2.rawValue:
-                guard self.stack.count &- 2 >= self.fence, self.pushTuple(from: self.stack.count &- 2) else {
+                guard self.count &- 2 >= self.fence, self.pushTuple(from: self.count &- 2) else {
                     return nil
                 }
             case Opcode.tuple3.rawValue:
-                guard self.stack.count &- 3 >= self.fence, self.pushTuple(from: self.stack.count &- 3) else {
+                guard self.count &- 3 >= self.fence, self.pushTuple(from: self.count &- 3) else {
                     return nil
                 }
             case Opcode.emptyList.rawValue:
-                self.stack.append(Item(.list([]), depth: 1, isMutable: true))
+                self.push(Item(.list([]), depth: 1, isMutable: true))
             case Opcode.list.rawValue:
                 guard let start = self.popMark() else { return nil }
-                self.stack.insert(Item(.list([]), depth: 1, isMutable: true), at: start)
+                self.insert(Item(.list([]), depth: 1, isMutable: true), at: start)
                 guard self.appendItems(from: start &+ 1) else { return nil }
             case Opcode.append.rawValue:
-                guard self.stack.count &- 2 >= self.fence, self.appendItems(from: self.stack.count &- 1) else {
+                guard self.count &- 2 >= self.fence, self.appendItems(from: self.count &- 1) else {
                     return nil
                 }
             case Opcode.appends.rawValue:
                 guard let start = self.popMark(), self.appendItems(from: start) else { return nil }
             case Opcode.emptyDict.rawValue:
-                self.stack.append(Item(.dict(PythonDict()), depth: 1, isMutable: true))
+                self.push(Item(.dict(PythonDict()), depth: 1, isMutable: true))
             case Opcode.dict.rawValue:
                 guard let start = self.popMark() else { return nil }
-                self.stack.insert(Item(.dict(PythonDict()), depth: 1, isMutable: true), at: start)
+                self.insert(Item(.dict(PythonDict()), depth: 1, isMutable: true), at: start)
                 guard self.setItems(from: start &+ 1) else { return nil }
             case Opcode.setItem.rawValue:
-                guard self.stack.count &- 3 >= self.fence, self.setItems(from: self.stack.count &- 2) else {
+                guard self.count &- 3 >= self.fence, self.setItems(from: self.count &- 2) else {
                     return nil
                 }
             case Opcode.setItems.rawValue:
