@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A single-pass decoder for the pickles that make up almost all traffic: built-in data (`None`, `bool`, `int`,
 /// `float`, `str`, `bytes`, `tuple`, `list`, `dict`) in which no `list` or `dict` is fetched from the memo again.
 ///
@@ -214,6 +216,25 @@ struct PickleFastReadMachine: ~Copyable {
         }
         guard depth <= self.limits.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
         self.stack[target].value = .none
+        if dict.isEmpty, added <= 64, self.hasDistinctStringKeys(from: start) {
+            // The usual dict: filled at once, with distinct str keys. Build it without looking every key up.
+            var keys: [PythonValue] = []
+            var values: [PythonValue] = []
+            keys.reserveCapacity(added / 2)
+            values.reserveCapacity(added / 2)
+            index = start
+            while index < self.count {
+                keys.append((self.stack + index).move().value)
+                values.append((self.stack + (index &+ 1)).move().value)
+                index &+= 2
+            }
+            dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
+            self.count = start
+            self.stack[target].value = .dict(dict)
+            self.stack[target].length = length
+            self.stack[target].depth = depth
+            return true
+        }
         index = start
         while index < self.count {
             let key = (self.stack + index).move().value
@@ -225,6 +246,25 @@ struct PickleFastReadMachine: ~Copyable {
         self.stack[target].value = .dict(dict)
         self.stack[target].length = length
         self.stack[target].depth = depth
+        return true
+    }
+
+    /// Whether the keys of the key-value pairs from `start` to the top are all `str` and pairwise different by
+    /// Python's rule (different UTF-8 bytes).
+    @inline(__always)
+    func hasDistinctStringKeys(from start: Int) -> Bool {
+        var index = start
+        while index < self.count {
+            guard case .string(let key) = self.stack[index].value else { return false }
+            var other = start
+            while other < index {
+                guard case .string(let earlier) = self.stack[other].value else { return false }
+                // Swift's `!=` implies different bytes; its `==` may also hold for canonically equivalent strings.
+                if earlier == key, utf8Equal(earlier, key) { return false }
+                other &+= 2
+            }
+            index &+= 2
+        }
         return true
     }
 
@@ -254,7 +294,7 @@ struct PickleFastReadMachine: ~Copyable {
     /// Pushes a `str`; `false` for anything but valid UTF-8 (lone surrogates are left to the full machine).
     @inline(__always)
     mutating func pushString(_ bytes: UnsafeRawBufferPointer?) -> Bool {
-        guard let bytes, let string = String(validating: bytes, as: UTF8.self) else { return false }
+        guard let bytes, let string = validatedUTF8String(bytes) else { return false }
         self.push(Item(.string(string)))
         return true
     }
@@ -313,16 +353,16 @@ struct PickleFastReadMachine: ~Copyable {
                 self.push(Item(decodeLatin1(bytes)))
             case Opcode.shortBinBytes.rawValue:
                 guard let count = self.readByte(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.push(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(byteArray(bytes))))
             case Opcode.binBytes.rawValue:
                 guard let count = self.readUInt32(), let bytes = self.readBytes(Int(count)) else { return nil }
-                self.push(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(byteArray(bytes))))
             case Opcode.binBytes8.rawValue:
                 guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
-                self.push(Item(.bytes(Array(bytes))))
+                self.push(Item(.bytes(byteArray(bytes))))
             case Opcode.byteArray8.rawValue:
                 guard let count = self.readLength64(), let bytes = self.readBytes(count) else { return nil }
-                self.push(Item(.byteArray(Array(bytes))))
+                self.push(Item(.byteArray(byteArray(bytes))))
             case Opcode.emptyTuple.rawValue:
                 self.push(Item(.tuple([]), depth: 1))
             case Opcode.tuple.rawValue:
@@ -379,4 +419,30 @@ struct PickleFastReadMachine: ~Copyable {
         }
         return nil
     }
+}
+
+/// The string of `bytes` if they are valid UTF-8, else `nil`; ASCII (the usual case) is checked without the
+/// generic validation of `String(validating:as:)`.
+@inline(__always)
+func validatedUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
+    let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
+    var index = 0
+    let count = utf8.count
+    while index &+ 8 <= count {
+        guard bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 else {
+            return String(validating: bytes, as: UTF8.self)
+        }
+        index &+= 8
+    }
+    while index < count {
+        guard utf8[index] < 0x80 else { return String(validating: bytes, as: UTF8.self) }
+        index &+= 1
+    }
+    return String(decoding: utf8, as: UTF8.self)
+}
+
+/// A copy of `bytes` as an array.
+@inline(__always)
+func byteArray(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    Array(bytes.assumingMemoryBound(to: UInt8.self))
 }
