@@ -45,19 +45,24 @@ struct PickleFastReadMachine: ~Copyable {
     var count = 0
     var capacity = 32
     var marks: [Int] = []
-    var memo: [MemoEntry] = []
+    /// The memo, managed by hand like the stack; indices are dense (a sparse `PUT` leaves the fast path).
+    var memo: UnsafeMutablePointer<MemoEntry>
+    var memoCount = 0
+    var memoCapacity = 16
 
     init(input: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.input = input
         self.limits = limits
         self.stack = UnsafeMutablePointer<Item>.allocate(capacity: self.capacity)
         self.marks.reserveCapacity(8)
-        self.memo.reserveCapacity(16)
+        self.memo = UnsafeMutablePointer<MemoEntry>.allocate(capacity: self.memoCapacity)
     }
 
     deinit {
         self.stack.deinitialize(count: self.count)
         self.stack.deallocate()
+        self.memo.deinitialize(count: self.memoCount)
+        self.memo.deallocate()
     }
 
     // MARK: - Bytes
@@ -118,6 +123,16 @@ struct PickleFastReadMachine: ~Copyable {
         self.stack.deallocate()
         self.stack = stack
         self.capacity = capacity
+    }
+
+    @inline(never)
+    mutating func growMemo() {
+        let capacity = self.memoCapacity * 2
+        let memo = UnsafeMutablePointer<MemoEntry>.allocate(capacity: capacity)
+        memo.moveInitialize(from: self.memo, count: self.memoCount)
+        self.memo.deallocate()
+        self.memo = memo
+        self.memoCapacity = capacity
     }
 
     @inline(__always)
@@ -271,22 +286,26 @@ struct PickleFastReadMachine: ~Copyable {
     /// Stores the top of the stack under `index`, which must be the next free one.
     @inline(__always)
     mutating func put(_ index: Int) -> Bool {
-        guard index == self.memo.count, index < self.limits.maxMemoEntries, self.count > self.fence else {
+        guard index == self.memoCount, index < self.limits.maxMemoEntries, self.count > self.fence else {
             return false
+        }
+        if self.memoCount == self.memoCapacity {
+            self.growMemo()
         }
         let top = self.count &- 1
         if self.stack[top].isMutable {
-            self.memo.append(.mutable)
+            (self.memo + self.memoCount).initialize(to: .mutable)
         } else {
-            self.memo.append(.value(self.stack[top].value, depth: self.stack[top].depth))
+            (self.memo + self.memoCount).initialize(to: .value(self.stack[top].value, depth: self.stack[top].depth))
         }
+        self.memoCount &+= 1
         return true
     }
 
     /// Pushes the memo entry `index` when it is an immutable value.
     @inline(__always)
     mutating func get(_ index: Int) -> Bool {
-        guard index < self.memo.count, case .value(let value, let depth) = self.memo[index] else { return false }
+        guard index < self.memoCount, case .value(let value, let depth) = self.memo[index] else { return false }
         self.push(Item(value, depth: depth))
         return true
     }
@@ -412,7 +431,7 @@ struct PickleFastReadMachine: ~Copyable {
             case Opcode.longBinPut.rawValue:
                 guard let index = self.readUInt32(), self.put(Int(index)) else { return nil }
             case Opcode.memoize.rawValue:
-                guard self.put(self.memo.count) else { return nil }
+                guard self.put(self.memoCount) else { return nil }
             default:
                 return nil
             }
