@@ -3,6 +3,7 @@
 // Run: swift build -c release --product pickle-benchmark && .build/release/pickle-benchmark
 // python3 builds the inputs (protocol 4, as CPython 3.8–3.13 send them) and times pickle.loads/dumps on them in
 // the same run; the table shows MB/s of pickle bytes and Swift's speed relative to CPython.
+// `pickle-benchmark decode FILE COUNT` decodes one pickle file COUNT times and nothing else, for profilers.
 import Foundation
 import Pickle
 
@@ -77,6 +78,19 @@ func format(_ value: Double, width: Int) -> String {
 
 func pad(_ text: String, _ width: Int) -> String {
     text + String(repeating: " ", count: max(0, width - text.count))
+}
+
+// Profiling mode: `pickle-benchmark decode FILE COUNT` only decodes FILE COUNT times (for callgrind/perf).
+let arguments = CommandLine.arguments
+if arguments.count == 4, arguments[1] == "decode", let count = Int(arguments[3]) {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    let reader = PickleReader()
+    var checksum = 0
+    for _ in 0..<count {
+        if case .list(let items) = try reader.read(bytes) { checksum &+= items.count } else { checksum &+= 1 }
+    }
+    print("decoded \(count) times (\(checksum))")
+    exit(0)
 }
 
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pickle-benchmark-\(getpid())")

@@ -12,15 +12,20 @@ extension PythonValue: Equatable {
     ///   value-like classes; Python's default identity comparison cannot be reproduced across messages.
     /// - ``shared(_:_:)`` wrappers are looked through.
     public static func == (lhs: PythonValue, rhs: PythonValue) -> Bool {
+        // The common case of dict keys, without copying both values into a tuple first.
+        if case .string(let a) = lhs {
+            if case .string(let b) = rhs { return utf8Equal(a, b) }
+        }
         switch (lhs, rhs) {
         case (.shared(_, let inner), _): return inner == rhs
         case (_, .shared(_, let inner)): return lhs == inner
         case (.none, .none): return true
         // Python compares code points; Swift's `String ==` would also equate canonically equivalent strings.
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return utf8Equal(a, b)
         case (.surrogateString(let a), .surrogateString(let b)): return a == b
         case (.string(let a), .surrogateString(let b)), (.surrogateString(let b), .string(let a)):
-            return a.utf8.elementsEqual(b)
+            var a = a
+            return a.withUTF8 { $0.elementsEqual(b) }
         case (.bytes(let a), .bytes(let b)), (.bytes(let a), .byteArray(let b)),
             (.byteArray(let a), .bytes(let b)), (.byteArray(let a), .byteArray(let b)):
             return a == b
@@ -41,6 +46,16 @@ extension PythonValue: Equatable {
     }
 }
 
+/// Whether two strings have the same UTF-8 bytes (Python's `str` equality; Swift's `==` would also equate
+/// canonically equivalent strings).
+@inline(__always)
+func utf8Equal(_ lhs: String, _ rhs: String) -> Bool {
+    guard lhs.utf8.count == rhs.utf8.count else { return false }
+    var lhs = lhs
+    var rhs = rhs
+    return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+}
+
 extension PythonValue: Hashable {
     /// A hash consistent with Python equality: equal numbers of any numeric type hash alike, `bytes` and
     /// `bytearray` with the same content hash alike, sets and dicts hash independently of order.
@@ -58,16 +73,17 @@ extension PythonValue: Hashable {
             PythonNumber(self)?.hash(into: &hasher)
         case .string(let string):
             // By UTF-8 bytes, like equality, and alike for a `surrogateString` with the same bytes.
-            hasher.combine(2 as UInt8)
-            hasher.combine(string.utf8.count)
-            for byte in string.utf8 {
-                hasher.combine(byte)
+            var string = string
+            string.withUTF8 { utf8 in
+                hasher.combine(2 as UInt8)
+                hasher.combine(utf8.count)
+                hasher.combine(bytes: UnsafeRawBufferPointer(utf8))
             }
         case .surrogateString(let bytes):
-            hasher.combine(2 as UInt8)
-            hasher.combine(bytes.count)
-            for byte in bytes {
-                hasher.combine(byte)
+            bytes.withUnsafeBytes { raw in
+                hasher.combine(2 as UInt8)
+                hasher.combine(raw.count)
+                hasher.combine(bytes: raw)
             }
         case .bytes(let bytes), .byteArray(let bytes):
             hasher.combine(4 as UInt8)

@@ -3,7 +3,7 @@ import BigInt
 extension PickleReadMachine {
     /// A `str` from UTF-8 that may contain lone surrogates (Python's `surrogatepass`).
     func decodeUTF8(_ bytes: UnsafeRawBufferPointer) throws(PickleError) -> PythonValue {
-        if let string = String(validating: bytes, as: UTF8.self) {
+        if let string = validatedUTF8String(bytes) {
             return .string(string)
         }
         guard isSurrogatePassUTF8(bytes) else {

@@ -65,6 +65,19 @@ public struct PickleReader: Sendable {
                 offset: 0
             )
         }
+        // Most pickles are plain data without shared containers: decode those in one pass, everything else
+        // (and every malformed pickle, for its exact error) with the full machine.
+        var fastMachine = PickleFastReadMachine(input: bytes, limits: self.limits)
+        if let value = fastMachine.run() {
+            return value
+        }
+        return try self.decodeWithFullMachine(bytes, buffers: buffers)
+    }
+
+    /// Decodes with ``PickleReadMachine`` and the graph conversion: every opcode, sharing and cycles.
+    func decodeWithFullMachine(_ bytes: UnsafeRawBufferPointer, buffers: [[UInt8]]?) throws(PickleError)
+        -> PythonValue
+    {
         var machine = PickleReadMachine(
             input: bytes,
             limits: self.limits,
