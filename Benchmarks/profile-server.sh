@@ -15,12 +15,13 @@
 #   Benchmarks/profile-server.sh rss [count]   # server RSS per idle authenticated connection (default 1000),
 #                                              # no valgrind; runs Benchmarks/python/bench_client.py idle_rss
 #
-# Environment: PYTHON (default python3), OUT (directory for callgrind files; default .build/profile),
+# Environment: SERVER (the server executable, taking `serve --unix PATH --authkey-hex HEX`; default the release
+# build), PYTHON (default python3), OUT (directory for callgrind files; default .build/profile),
 # WARMUP (default 2000 calls), TOP (how many callgrind_annotate lines to print; default 40).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-SERVER="$ROOT/.build/release/swift-multiprocessing"
+SERVER="${SERVER:-$ROOT/.build/release/swift-multiprocessing}"
 PYTHON="${PYTHON:-python3}"
 OUT="${OUT:-$ROOT/.build/profile}"
 TOP="${TOP:-40}"
@@ -76,8 +77,11 @@ fi
 CALLS="${1:-20000}"
 PREFIX="$OUT/callgrind.out"
 rm -f "$PREFIX".*
+# Valgrind 3.19 cannot read the DWARF 5 the Swift toolchain writes: profile a copy without debug info (the symbol
+# table stays, so functions keep their names).
+strip --strip-debug -o "$WORK/server" "$SERVER"
 valgrind --tool=callgrind --callgrind-out-file="$PREFIX" --dump-instr=no \
-    "$SERVER" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
+    "$WORK/server" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 wait_for_socket
 
@@ -128,7 +132,9 @@ SERVER_PID=""
 # The measured counts are in the dump `-d` wrote: PREFIX.1 (PREFIX itself holds what ran after it).
 DUMP="$PREFIX.1"
 [[ -f "$DUMP" ]] || { echo "no callgrind dump at $DUMP" >&2; ls "$OUT" >&2; exit 1; }
-callgrind_annotate --inclusive=no --threshold=100 "$DUMP" >"$OUT/annotate.txt" 2>/dev/null
+DEMANGLE="cat"
+if command -v swift-demangle >/dev/null 2>&1; then DEMANGLE="swift-demangle --simplified"; fi
+callgrind_annotate --inclusive=no --threshold=100 "$DUMP" 2>/dev/null | $DEMANGLE >"$OUT/annotate.txt"
 "$PYTHON" - "$OUT/annotate.txt" "$CALLS" <<'PY'
 import re
 import sys
