@@ -12,6 +12,8 @@
 # Usage:
 #   Benchmarks/profile-server.sh [calls]       # default 20000; needs a release build
 #                                              # (swift build -c release --product swift-multiprocessing)
+#   Benchmarks/profile-server.sh cpu [calls]   # without valgrind: server on-CPU ns per request (schedstat),
+#                                              # best of ROUNDS (default 5) rounds of calls (default 50000)
 #   Benchmarks/profile-server.sh rss [count]   # server RSS per idle authenticated connection (default 1000),
 #                                              # no valgrind; runs Benchmarks/python/bench_client.py idle_rss
 #
@@ -27,8 +29,8 @@ OUT="${OUT:-$ROOT/.build/profile}"
 TOP="${TOP:-40}"
 WARMUP="${WARMUP:-2000}"
 MODE="callgrind"
-if [[ "${1:-}" == "rss" ]]; then
-    MODE="rss"
+if [[ "${1:-}" == "rss" || "${1:-}" == "cpu" ]]; then
+    MODE="$1"
     shift
 fi
 
@@ -71,6 +73,52 @@ if [[ "$MODE" == "rss" ]]; then
     wait_for_socket
     "$PYTHON" "$ROOT/Benchmarks/python/bench_client.py" idle_rss --address "$SOCKET" --authkey-hex "$KEY" \
         --server-pid "$SERVER_PID" --operations "$COUNT"
+    exit 0
+fi
+
+if [[ "$MODE" == "cpu" ]]; then
+    # Where valgrind cannot run the server (valgrind 3.19 crashes at the server's first thread) and perf has no
+    # hardware counters (VMs): on-CPU nanoseconds per request from /proc/PID/task/*/schedstat, summed over the
+    # server's threads, best of ROUNDS rounds of CALLS calls.
+    CALLS="${1:-50000}"
+    "$SERVER" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
+    SERVER_PID=$!
+    wait_for_socket
+    "$PYTHON" - "$SOCKET" "$KEY" "$CALLS" "$SERVER_PID" "${ROUNDS:-5}" <<'PY'
+import glob
+import sys
+from multiprocessing.managers import SyncManager
+
+address, key, calls, pid, rounds = sys.argv[1], bytes.fromhex(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+manager = SyncManager(address=address, authkey=key)
+manager.connect()
+d = manager.dict()
+
+
+def on_cpu_ns():
+    total = 0
+    for path in glob.glob("/proc/%s/task/*/schedstat" % pid):
+        with open(path) as stat:
+            total += int(stat.read().split()[0])
+    return total
+
+
+def run(count):
+    for _ in range(count // 2):
+        d['k'] = 1
+        if d['k'] != 1:
+            raise SystemExit("wrong reply")
+
+
+run(2000)
+results = []
+for _ in range(rounds):
+    start = on_cpu_ns()
+    run(calls)
+    results.append((on_cpu_ns() - start) / calls)
+print("server on-CPU ns per request: best %.0f, median %.0f (rounds: %s)"
+      % (min(results), sorted(results)[len(results) // 2], ", ".join("%.0f" % r for r in results)))
+PY
     exit 0
 fi
 
