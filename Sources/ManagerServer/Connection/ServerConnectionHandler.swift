@@ -20,8 +20,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private let logger: Logger
     private var stateMachine = ServerConnectionStateMachine()
     private var context: ChannelHandlerContext?
+    /// This channel's loop, set once the handler is added (read on the store's loop only after a hop from it).
+    private var channelLoop: (any EventLoop)?
     private var readingPaused = false
     private var pendingRead = false
+    /// Whether the store knows this connection as a method channel.
+    private var registeredAsMethodChannel = false
+    /// Reused for each reply's pickle, so encoding does not allocate and grow a new array every time.
+    private var replyBytes: [UInt8] = []
+
+    /// The largest `replyBytes` capacity kept between replies; a larger one is released after its reply.
+    private static let keptReplyCapacity = 1024
 
     private let peerProcess: Int32?
 
@@ -42,6 +51,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.channelLoop = context.eventLoop
         let connectionID = self.connectionID
         let process = self.peerProcess
         self.onStore { store in store.connectionOpened(connectionID, process: process) }
@@ -88,7 +98,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         switch action {
         case .performFunction(let request, let charged):
             let connectionID = self.connectionID
-            let loop = self.context!.eventLoop
             self.onStore { store in
                 let reply = store.perform(
                     function: request.method,
@@ -98,7 +107,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                     chargeReferences: charged
                 )
                 let addresses = store.addresses
-                self.replyOnChannel(reply, tokenAddress: addresses.first ?? .none, loop: loop)
+                self.replyOnChannel(reply, tokenAddress: addresses.first ?? .none)
             }
         case .performCall(let request):
             guard let objectID = request.objectID else {
@@ -110,17 +119,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 )
                 return
             }
-            let connectionID = self.connectionID
-            let loop = self.context!.eventLoop
-            self.onStore { store in
-                let address = store.addresses.first ?? .none
-                store.call(
-                    objectID: objectID,
-                    method: request.method,
-                    arguments: CallArguments(request.arguments, keywords: request.keywords),
-                    connection: connectionID
-                ) { reply in
-                    self.replyOnChannel(reply, tokenAddress: address, loop: loop)
+            let store = self.store
+            if store.eventLoop.inEventLoop {
+                // The common case, one loop for everything: no closure, no hop.
+                self.performCall(request, objectID: objectID, in: store.value)
+            } else {
+                let transfer = UnsafeTransfer((self, request))
+                store.eventLoop.execute {
+                    let (handler, request) = transfer.value
+                    handler.performCall(request, objectID: objectID, in: store.value)
                 }
             }
         case .reject(let reason):
@@ -131,6 +138,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .closeAfterReply, .none:
             break
         }
+    }
+
+    /// Runs a method call in the store; the reply comes back through ``receive(_:from:)``. On the store's loop.
+    private func performCall(_ request: Request, objectID: String, in store: ObjectStore) {
+        if !self.registeredAsMethodChannel {
+            self.registeredAsMethodChannel = true
+            store.registerMethodChannel(self.connectionID)
+        }
+        store.call(
+            objectID: objectID,
+            method: request.method,
+            arguments: CallArguments(request.arguments, keywords: request.keywords),
+            connection: self.connectionID,
+            receiver: self
+        )
     }
 
     /// Runs `body` on the store's loop: inline when this channel shares it, else by hopping.
@@ -145,7 +167,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Delivers a store reply on this channel's loop.
-    private func replyOnChannel(_ reply: StoreReply, tokenAddress: PythonValue, loop: any EventLoop) {
+    private func replyOnChannel(_ reply: StoreReply, tokenAddress: PythonValue) {
+        guard let loop = self.channelLoop else { return }
         if loop.inEventLoop {
             self.send(reply, tokenAddress: tokenAddress)
         } else {
@@ -168,15 +191,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .proxy(let exposed, let typeID, let objectID):
             wireReply = .proxy(exposed: exposed, token: Token(typeID: typeID, address: tokenAddress, objectID: objectID))
         }
-        var bytes: [UInt8]
-        do {
-            bytes = try self.writer.write(wireReply.value)
-        } catch {
-            let text = TracebackText.format(.typeError("cannot pickle the result: \(error)"), context: "serve_client")
-            bytes = (try? self.writer.write(Reply.unserializable(text).value)) ?? []
-        }
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        let buffer = self.encode(wireReply, allocator: context.channel.allocator)
         let next = self.stateMachine.replySent()
         if case .closeAfterReply = next {
             let channel = context.channel
@@ -192,6 +207,40 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             }
         }
         self.handle(next)
+    }
+}
+
+extension ServerConnectionHandler: StoreReplyReceiver {
+    /// Sends the reply to a method call; called on the store's loop.
+    func receive(_ reply: StoreReply, from store: ObjectStore) {
+        let tokenAddress: PythonValue
+        if case .proxy = reply {
+            tokenAddress = store.addresses.first ?? .none
+        } else {
+            tokenAddress = .none
+        }
+        self.replyOnChannel(reply, tokenAddress: tokenAddress)
+    }
+}
+
+extension ServerConnectionHandler {
+    /// Pickles `reply` into a buffer that already carries its frame header in front, for ``FrameEncoder``.
+    private func encode(_ reply: Reply, allocator: ByteBufferAllocator) -> ByteBuffer {
+        self.replyBytes.removeAll(keepingCapacity: true)
+        do {
+            try self.writer.write(reply.value, appendingTo: &self.replyBytes)
+        } catch {
+            let text = TracebackText.format(.typeError("cannot pickle the result: \(error)"), context: "serve_client")
+            self.replyBytes.removeAll(keepingCapacity: true)
+            try? self.writer.write(Reply.unserializable(text).value, appendingTo: &self.replyBytes)
+        }
+        var buffer = FrameEncoder.makePayloadBuffer(allocator: allocator, capacity: self.replyBytes.count)
+        buffer.writeBytes(self.replyBytes)
+        FrameEncoder.finishPayloadBuffer(&buffer)
+        if self.replyBytes.capacity > Self.keptReplyCapacity {
+            self.replyBytes = []
+        }
+        return buffer
     }
 }
 

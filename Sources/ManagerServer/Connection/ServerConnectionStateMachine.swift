@@ -17,8 +17,8 @@ struct ServerConnectionStateMachine {
         case awaitingFirstRequest
         /// Answering the one request of a one-shot connection.
         case oneShot
-        /// A method channel; `busy` while a request is being answered, with later requests queued.
-        case methodChannel(busy: Bool, queued: Deque<Incoming>)
+        /// A method channel; `busy` while a request is being answered, with later requests in ``queued``.
+        case methodChannel(busy: Bool)
         /// Closed or closing; nothing more is dispatched.
         case closed
     }
@@ -50,6 +50,10 @@ struct ServerConnectionStateMachine {
     /// How many requests may queue behind a busy method channel before reading pauses.
     let maxQueuedRequests: Int
     private(set) var state: State = .awaitingFirstRequest
+    /// Requests waiting behind a busy method channel, oldest first.
+    ///
+    /// Kept outside ``State`` so appending and popping mutate the queue in place instead of copying it.
+    private(set) var queued = Deque<Incoming>()
 
     init(maxQueuedRequests: Int = 1024) {
         self.maxQueuedRequests = maxQueuedRequests
@@ -64,7 +68,7 @@ struct ServerConnectionStateMachine {
                 return Self.dispatch(incoming)
             }
             if request.method == "accept_connection" {
-                self.state = .methodChannel(busy: true, queued: [])
+                self.state = .methodChannel(busy: true)
             } else {
                 self.state = .oneShot
             }
@@ -72,15 +76,13 @@ struct ServerConnectionStateMachine {
         case .oneShot, .closed:
             // A one-shot client must not send a second request; CPython never reads it.
             return .none
-        case .methodChannel(let busy, var queued):
+        case .methodChannel(let busy):
             guard busy else {
-                self.state = .methodChannel(busy: true, queued: queued)
+                self.state = .methodChannel(busy: true)
                 return Self.dispatch(incoming)
             }
-            queued.append(incoming)
-            let pause = queued.count >= self.maxQueuedRequests
-            self.state = .methodChannel(busy: true, queued: queued)
-            return pause ? .pauseReading : .none
+            self.queued.append(incoming)
+            return self.queued.count >= self.maxQueuedRequests ? .pauseReading : .none
         }
     }
 
@@ -92,12 +94,11 @@ struct ServerConnectionStateMachine {
         case .oneShot:
             self.state = .closed
             return .closeAfterReply
-        case .methodChannel(_, var queued):
-            guard let next = queued.popFirst() else {
-                self.state = .methodChannel(busy: false, queued: queued)
+        case .methodChannel:
+            guard let next = self.queued.popFirst() else {
+                self.state = .methodChannel(busy: false)
                 return .none
             }
-            self.state = .methodChannel(busy: true, queued: queued)
             return Self.dispatch(next)
         case .awaitingFirstRequest, .closed:
             return .none
@@ -106,8 +107,8 @@ struct ServerConnectionStateMachine {
 
     /// Whether reading may resume after a pause.
     var canResumeReading: Bool {
-        if case .methodChannel(_, let queued) = self.state {
-            return queued.count < self.maxQueuedRequests / 2
+        if case .methodChannel = self.state {
+            return self.queued.count < self.maxQueuedRequests / 2
         }
         return false
     }
@@ -115,6 +116,7 @@ struct ServerConnectionStateMachine {
     /// The connection closed.
     mutating func closed() {
         self.state = .closed
+        self.queued = []
     }
 
     private static func dispatch(_ incoming: Incoming) -> Action {

@@ -13,38 +13,84 @@ extension ObjectStore {
         connection: ConnectionID,
         reply: @escaping ReplyHandler
     ) {
+        self.call(
+            objectID: objectID, method: method, arguments: arguments, connection: connection,
+            replyTo: .handler(reply), registeringCaller: true
+        )
+    }
+
+    /// Runs a method call from a method channel and answers it through `receiver`, as
+    /// ``call(objectID:method:arguments:connection:reply:)`` does, without a closure per call.
+    ///
+    /// The store must already know `connection` as a method channel: call ``registerMethodChannel(_:)`` once
+    /// before its first call.
+    package func call(
+        objectID: String,
+        method: String,
+        arguments: CallArguments,
+        connection: ConnectionID,
+        receiver: any StoreReplyReceiver
+    ) {
+        self.call(
+            objectID: objectID, method: method, arguments: arguments, connection: connection,
+            replyTo: .receiver(receiver), registeringCaller: false
+        )
+    }
+
+    /// Records that `connection` calls methods, so the objects hear of it when it closes.
+    package func registerMethodChannel(_ connection: ConnectionID) {
+        self.eventLoop.preconditionInEventLoop()
+        self.callers.insert(connection)
+    }
+
+    private func call(
+        objectID: String,
+        method: String,
+        arguments: CallArguments,
+        connection: ConnectionID,
+        replyTo reply: ReplyTarget,
+        registeringCaller: Bool
+    ) {
         self.eventLoop.preconditionInEventLoop()
         guard let entry = self.entries[objectID] else {
-            reply(.traceback(for: .keyError(.string(objectID)), context: "serve_client (looking up the object id)"))
+            reply.deliver(
+                .traceback(for: .keyError(.string(objectID)), context: "serve_client (looking up the object id)"),
+                from: self
+            )
             return
         }
         guard entry.exposed.contains(method) else {
-            reply(self.fallback(method, entry: entry))
+            reply.deliver(self.fallback(method, entry: entry), from: self)
             return
         }
-        if let dangling = self.firstDanglingProxy(in: arguments.positional + arguments.keywords.values) {
-            reply(.traceback(for: .keyError(.string(dangling.objectID)), context: "serve_client (rebuilding a proxy argument)"))
+        if let dangling = self.firstDanglingProxy(in: arguments) {
+            let context = "serve_client (rebuilding a proxy argument)"
+            reply.deliver(.traceback(for: .keyError(.string(dangling.objectID)), context: context), from: self)
             return
         }
-        self.callers.insert(connection)
+        if registeringCaller {
+            self.callers.insert(connection)
+        }
         self.current = CurrentCall(connection: connection, objectID: objectID, reply: reply)
         defer { self.current = nil }
         let outcome: CallOutcome
         do {
             outcome = try entry.object.call(method, arguments, in: self)
         } catch {
-            reply(.error(error))
+            reply.deliver(.error(error), from: self)
             self.scheduleReclaimIfNeeded()
             return
         }
         switch outcome {
         case .value(let value):
-            reply(.returned(value))
+            reply.deliver(.returned(value), from: self)
         case .newObject(let object):
             let typeID = entry.methodToTypeID[method] ?? object.typeID
             let id = self.insert(object, type: self.types[typeID])
             self.countProcessReference(to: id, from: connection, by: 1)
-            reply(.proxy(exposed: self.entries[id]!.exposedOrder, typeID: self.entries[id]!.typeID, objectID: id))
+            if let created = self.entries[id] {
+                reply.deliver(.proxy(exposed: created.exposedOrder, typeID: created.typeID, objectID: id), from: self)
+            }
         case .parked:
             break
         }

@@ -35,7 +35,7 @@ extension ObjectStore {
         let abandoned = process.map { self.processReferences[$0] != nil } ?? true
         for id in abandoned ? visit : [] {
             guard let entry = self.entries[id] else { continue }
-            self.current = CurrentCall(connection: connection, objectID: id, reply: { _ in })
+            self.current = CurrentCall(connection: connection, objectID: id, reply: .discard)
             let released = entry.object.connectionClosed(connection, in: self)
             self.current = nil
             for line in released {
@@ -105,7 +105,8 @@ extension ObjectStore {
                 self.parkedCalls.removeValue(forKey: waiter)
                 parked.timeout?.cancel()
                 self.parkedCallsByConnection[parked.connection]?.remove(waiter)
-                parked.reply(.traceback(for: .keyError(.string(id)), context: "the object was released while a call waited on it"))
+                let context = "the object was released while a call waited on it"
+                parked.reply.deliver(.traceback(for: .keyError(.string(id)), context: context), from: self)
             }
             self.logger.debug("released object", metadata: ["object": "\(id)", "typeid": "\(entry.typeID)"])
         }

@@ -81,7 +81,7 @@ extension ObjectStore {
         if let dangling = self.firstDanglingProxy(in: constructorArguments + keywords.values) {
             return .traceback(for: .keyError(.string(dangling.objectID)), context: "create (rebuilding a proxy argument)")
         }
-        self.current = CurrentCall(connection: connection, objectID: "", reply: { _ in })
+        self.current = CurrentCall(connection: connection, objectID: "", reply: .discard)
         defer { self.current = nil }
         do {
             let object = try type.make(CallArguments(constructorArguments, keywords: keywords), self)
@@ -97,10 +97,10 @@ extension ObjectStore {
     }
 
     private func incref(_ id: String, connection: ConnectionID, charge: Bool) -> StoreReply {
-        guard self.entries[id] != nil else {
+        guard let entry = self.entries[id] else {
             return .traceback(for: .keyError(.string(id)), context: "incref")
         }
-        self.entries[id]!.refcount += 1
+        entry.refcount += 1
         self.reclaimCandidates.remove(id)
         self.countProcessReference(to: id, from: connection, by: 1)
         if charge {
@@ -137,8 +137,8 @@ extension ObjectStore {
     /// Drops one client reference; at zero the object becomes a reclaim candidate.
     func releaseReference(to id: String) {
         guard let entry = self.entries[id], entry.refcount > 0 else { return }
-        self.entries[id]!.refcount -= 1
-        if entry.refcount == 1 {
+        entry.refcount -= 1
+        if entry.refcount == 0 {
             self.reclaimCandidates.insert(id)
             self.scheduleReclaim()
         }

@@ -39,8 +39,8 @@ extension ObjectStore: StoreContext {
         parked.timeout?.cancel()
         self.parkedCallsByConnection[parked.connection]?.remove(waiter)
         switch result {
-        case .success(let value): parked.reply(.returned(value))
-        case .failure(let exception): parked.reply(.error(exception))
+        case .success(let value): parked.reply.deliver(.returned(value), from: self)
+        case .failure(let exception): parked.reply.deliver(.error(exception), from: self)
         }
         return true
     }

@@ -24,7 +24,7 @@ package final class ObjectStore {
     struct ParkedCall {
         var connection: ConnectionID
         var objectID: String
-        var reply: ReplyHandler
+        var reply: ReplyTarget
         var timeout: Scheduled<Void>?
     }
 
@@ -62,7 +62,7 @@ package final class ObjectStore {
     struct CurrentCall {
         var connection: ConnectionID
         var objectID: String
-        var reply: ReplyHandler
+        var reply: ReplyTarget
     }
 
     /// A store on `eventLoop` that can create `types`.
@@ -120,7 +120,7 @@ package final class ObjectStore {
     }
 
     /// The first proxy in `values` that names this server but an object it does not have.
-    func firstDanglingProxy(in values: [PythonValue]) -> PythonProxyReference? {
+    func firstDanglingProxy(in values: some Sequence<PythonValue>) -> PythonProxyReference? {
         var dangling: PythonProxyReference?
         for value in values where value.mayContainProxy && dangling == nil {
             value.forEachProxyReference { proxy in
@@ -130,5 +130,13 @@ package final class ObjectStore {
             }
         }
         return dangling
+    }
+
+    /// The first proxy among a call's arguments that names this server but an object it does not have.
+    func firstDanglingProxy(in arguments: CallArguments) -> PythonProxyReference? {
+        if let dangling = self.firstDanglingProxy(in: arguments.positional) {
+            return dangling
+        }
+        return arguments.keywords.isEmpty ? nil : self.firstDanglingProxy(in: arguments.keywords.values)
     }
 }

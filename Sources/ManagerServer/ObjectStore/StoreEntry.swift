@@ -1,7 +1,9 @@
 import Pickle
 
 /// One object in the store's table: the referent and its bookkeeping.
-package struct StoreEntry {
+///
+/// A class, so that looking an entry up for every call copies one reference instead of all its fields.
+package final class StoreEntry {
     /// The referent.
     package var object: any HostedObject
     /// The type id it was created as.
@@ -17,4 +19,21 @@ package struct StoreEntry {
     /// An entry at zero stays alive while a stored value of a live object holds a proxy to it (the reclaim pass
     /// removes it once nothing does), as CPython's manager-owned table keeps nested referents.
     package var refcount: Int
+
+    /// An entry for `object`.
+    package init(
+        object: any HostedObject,
+        typeID: String,
+        exposedOrder: [String],
+        exposed: Set<String>,
+        methodToTypeID: [String: String],
+        refcount: Int
+    ) {
+        self.object = object
+        self.typeID = typeID
+        self.exposedOrder = exposedOrder
+        self.exposed = exposed
+        self.methodToTypeID = methodToTypeID
+        self.refcount = refcount
+    }
 }
