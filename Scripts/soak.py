@@ -402,7 +402,9 @@ def controller_main(args):
     next_sample = started + 10
     next_report = started + 60
     while time.monotonic() - started < args.duration:
-        time.sleep(rng.uniform(0, 2 * args.kill_interval))
+        time.sleep(min(rng.uniform(0, 2 * args.kill_interval), max(0.0, started + args.duration - time.monotonic())))
+        if time.monotonic() - started >= args.duration:
+            break
         slot = rng.randrange(args.clients)
         process = clients[slot]
         if process.poll() is None:
@@ -455,6 +457,7 @@ def controller_main(args):
             objects[name].release()
         else:
             failures.append("the %s is still held at the end" % name)
+    inspect_server(args.socket_path, authkey, len(objects), stats, failures)
     rss_end = rss_kib(server_pid)
     rss_samples.append(rss_end)
     if server.poll() is not None:
@@ -565,6 +568,29 @@ def check(args, state_dir, objects, failures):
     if stats["unexpected errors"]:
         failures.append("%d unexpected client errors, e.g. %s" % (stats["unexpected errors"], error_examples))
     return stats
+
+
+def inspect_server(address, authkey, created, stats, failures):
+    """Asks the server (its `inspect` function) what objects it still holds and what calls are parked on them."""
+    from multiprocessing.connection import Client
+
+    connection = Client(address, authkey=authkey)
+    try:
+        connection.send((None, "inspect", (), {}))
+        kind, objects = connection.recv()
+    finally:
+        connection.close()
+    if kind != "#RETURN":
+        failures.append("the server's inspect function failed: %s" % (objects,))
+        return
+    parked = sum(entry.get("parked_calls", 0) for entry in objects)
+    stats["objects alive at the end"] = "%d (the controller created %d)" % (len(objects), created)
+    stats["calls parked at the end"] = parked
+    if len(objects) != created:
+        failures.append("the server holds %d objects at the end; only the controller's %d should be alive"
+                        % (len(objects), created))
+    if parked:
+        failures.append("%d calls are still parked at the end, though every client has exited" % parked)
 
 
 def recount_increments(args, state_dir, stats):
