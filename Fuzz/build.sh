@@ -14,7 +14,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/Fuzz/.build"
 SPM="$OUT/spm"
-BIN="$SPM/release"
 ALL=(PickleReaderFuzz FrameDecoderFuzz HandshakeFuzz DispatchFuzz)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 mkdir -p "$OUT"
@@ -26,9 +25,11 @@ for target in "${TARGETS[@]}"; do
         *) echo "unknown fuzz target '$target'; choose from: ${ALL[*]}" >&2; exit 2 ;;
     esac
     swift build --target "$target" -c release --build-path "$SPM" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g
+    BIN=$(cd "$SPM/release" && pwd -P)  # a symbolic link to the triple's directory; find does not follow it
     # Every object in the build directory belongs to a fuzz target or to a dependency of one; leave out the other
-    # fuzz targets (each defines LLVMFuzzerTestOneInput). Object names may contain spaces ("Prime Test.swift.o").
-    excludes=()
+    # fuzz targets (each defines LLVMFuzzerTestOneInput) and plugin tools built for the host (*-tool.build, with
+    # their own `main`). Object names may contain spaces ("Prime Test.swift.o").
+    excludes=(-not -path "$BIN/*-tool.build/*")
     for other in "${ALL[@]}"; do
         [ "$other" = "$target" ] || excludes+=(-not -path "$BIN/$other.build/*")
     done
