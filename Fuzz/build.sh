@@ -35,6 +35,8 @@ for target in "${TARGETS[@]}"; do
     done
     mapfile -d '' OBJECTS < <(find "$BIN" -path "$BIN/*.build/*" -name '*.o' "${excludes[@]}" -print0)
     name=$(echo "$target" | sed -E 's/([a-z])([A-Z])/\1-\2/g' | tr '[:upper:]' '[:lower:]')
-    swiftc -O -g -sanitize=fuzzer,address "${OBJECTS[@]}" -o "$OUT/$name"
+    # gold warns about every ASan helper symbol it cannot export ("Cannot export local symbol"); drop the noise.
+    { swiftc -O -g -sanitize=fuzzer,address "${OBJECTS[@]}" -o "$OUT/$name" 2>&1 1>&3 \
+        | { grep -v 'Cannot export local symbol' >&2 || true; }; } 3>&1
     echo "built $OUT/$name"
 done
