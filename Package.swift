@@ -159,3 +159,34 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (Fuzz/): only part of the package when SWIFT_MULTIPROCESSING_FUZZ is set, so ordinary builds and
+// CI never see them. Fuzz/build.sh sets it, compiles them with -sanitize=fuzzer,address into Fuzz/.build/spm and
+// links each one into an executable. They are libraries: libFuzzer provides `main`.
+if Context.environment["SWIFT_MULTIPROCESSING_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "PickleReaderFuzz", dependencies: ["Pickle"], path: "Fuzz/PickleReaderFuzz",
+                swiftSettings: swiftSettings),
+        .target(
+            name: "FrameDecoderFuzz",
+            dependencies: ["ManagerWire", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/FrameDecoderFuzz",
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "HandshakeFuzz", dependencies: ["ManagerWire"], path: "Fuzz/HandshakeFuzz",
+                swiftSettings: swiftSettings),
+        .target(
+            name: "DispatchFuzz",
+            dependencies: [
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Fuzz/DispatchFuzz",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
