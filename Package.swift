@@ -133,9 +133,6 @@ let package = Package(
             path: "Benchmarks/PickleBenchmark",
             swiftSettings: swiftSettings
         ),
-        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
-            swiftSettings: swiftSettings
-        ),
         // The @Managed macro: ManagedObject conformances and typed proxies for user actors.
         .macro(
             name: "MultiprocessingMacros",
@@ -157,6 +154,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: [
@@ -166,8 +164,6 @@ let package = Package(
                 "Pickle",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            swiftSettings: swiftSettings
-        ),
             ],
             swiftSettings: swiftSettings
         ),
