@@ -9,8 +9,9 @@ public protocol ManagedAcquirerProxy: ManagedProxy {}
 extension ManagedAcquirerProxy {
     /// Acquires, waiting until it is available or `timeout` expires (Python's `acquire(True, timeout)`).
     ///
-    /// The wait happens on a channel of its own, so other calls through the same client continue meanwhile;
-    /// cancelling the task ends the wait.
+    /// The wait happens on a channel of its own, so other calls through the same client continue meanwhile.
+    /// Cancelling the task ends the wait; CPython's server may still grant the abandoned call later, leaving the
+    /// lock held (swift-multiprocessing's server drops the call).
     ///
     /// - Parameter timeout: How long to wait; `nil` waits as long as it takes.
     /// - Returns: `true` once acquired, `false` if the timeout expired first.

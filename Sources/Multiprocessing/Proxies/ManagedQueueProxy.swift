@@ -32,7 +32,9 @@ extension ManagedQueueProxy {
     /// Removes and returns the item at the front, waiting for one to arrive
     /// (Python's `q.get()` or `q.get(timeout=…)`).
     ///
-    /// The wait happens on a channel of its own. Cancelling the task ends the wait without consuming an item.
+    /// The wait happens on a channel of its own. Cancelling the task ends the wait: swift-multiprocessing's
+    /// server then takes no item for it, while CPython's server still hands the next item to the abandoned call,
+    /// which loses it.
     ///
     /// - Parameter timeout: How long to wait for an item; `nil` waits as long as it takes.
     /// - Throws: ``ManagerError`` with code ``ManagerError/Code/queueEmpty`` if nothing arrived in time.
@@ -64,9 +66,9 @@ extension ManagedQueueProxy {
 
     /// The items as they arrive: each step waits for the next item (`q.get()`).
     ///
-    /// The sequence ends when the task is cancelled or the queue is shut down (CPython 3.13's `queue.ShutDown`);
-    /// other failures end it with their ``ManagerError``. Several consumers may iterate the same queue: each
-    /// item goes to one of them.
+    /// The sequence ends when the task is cancelled (see ``get(timeout:)`` for what a cancelled wait costs on
+    /// CPython's server) or the queue is shut down (CPython 3.13's `queue.ShutDown`); other failures end it with
+    /// their ``ManagerError``. Several consumers may iterate the same queue: each item goes to one of them.
     public var elements: QueueElementSequence<Element> {
         QueueElementSequence(reference: self.reference)
     }

@@ -94,7 +94,9 @@ final class PythonServerProcess: Sendable {
 final class Latch<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
-        var waiters: [CheckedContinuation<Value?, Never>] = []
+        var nextWaiter: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Value?, Never>] = [:]
+        var expired: Set<UInt64> = []
     }
 
     private let state = Mutex(State())
@@ -104,41 +106,41 @@ final class Latch<Value: Sendable>: Sendable {
         let waiters = self.state.withLock { state -> [CheckedContinuation<Value?, Never>] in
             guard state.value == nil else { return [] }
             state.value = value
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(returning: value) }
     }
 
     /// The result, or `nil` if `timeout` passes first.
     func wait(timeout: Duration) async -> Value? {
-        return await withTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let ready = self.state.withLock { state -> Value? in
-                        if let value = state.value { return value }
-                        state.waiters.append(continuation)
-                        return nil
-                    }
-                    if let ready { continuation.resume(returning: ready) }
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            if first == nil {
-                // The timer won: release the waiter so the group can finish.
-                let waiters = self.state.withLock { state -> [CheckedContinuation<Value?, Never>] in
-                    defer { state.waiters = [] }
-                    return state.waiters
-                }
-                for waiter in waiters { waiter.resume(returning: nil) }
-            }
-            group.cancelAll()
-            return first
+        let id = self.state.withLock { state -> UInt64 in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
         }
+        let timer = Task { [self] in
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self.expire(id)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            let outcome = self.state.withLock { state -> Value?? in
+                if let value = state.value { return .some(value) }
+                if state.expired.contains(id) { return .some(nil) }
+                state.waiters[id] = continuation
+                return .none
+            }
+            if let outcome { continuation.resume(returning: outcome) }
+        }
+    }
+
+    private func expire(_ id: UInt64) {
+        let waiter = self.state.withLock { state -> CheckedContinuation<Value?, Never>? in
+            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            state.expired.insert(id)
+            return nil
+        }
+        waiter?.resume(returning: nil)
     }
 }
 
