@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import CompilerPluginSupport
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: [
         // The value model of Python data and the pickle codec. No I/O, no NIO.
@@ -67,6 +69,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                "MultiprocessingMacros",
             ],
             swiftSettings: swiftSettings
         ),
@@ -121,6 +124,51 @@ let package = Package(
             name: "InteropTests",
             dependencies: [],
             exclude: ["Scripts"],
+            swiftSettings: swiftSettings
+        ),
+        // Decode/encode throughput of the pickle codec next to CPython's C pickle (release build).
+        .executableTarget(
+            name: "pickle-benchmark",
+            dependencies: ["Pickle"],
+            path: "Benchmarks/PickleBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
+            swiftSettings: swiftSettings
+        ),
+        // The @Managed macro: ManagedObject conformances and typed proxies for user actors.
+        .macro(
+            name: "MultiprocessingMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MultiprocessingMacrosTests",
+            dependencies: [
+                "MultiprocessingMacros",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: [
+                "Multiprocessing",
+                "ManagerServer",
+                "ManagerWire",
+                "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            swiftSettings: swiftSettings
+        ),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

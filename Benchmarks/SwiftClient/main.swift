@@ -51,7 +51,7 @@ struct Row: Encodable {
 }
 
 /// Seconds taken by `body`.
-func timed(_ body: () async throws -> Void) async rethrows -> Double {
+func timed(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
     try await body()
     let elapsed = ContinuousClock.now - start
@@ -85,11 +85,10 @@ struct SwiftClientBenchmark {
             let lock = try await client.create("Lock")
             let queue = try await client.create("Queue")
             let calls = 2_000 * scale
-            func latency(_ workload: String, _ title: String, perIteration: Int = 1, _ body: () async throws -> Void) async throws {
+            func latency(_ workload: String, _ title: String, _ body: () async throws -> Void) async throws {
                 for _ in 0..<200 { try await body() }  // warm up
                 let seconds = try await timed { for _ in 0..<calls { try await body() } }
                 record(workload, title, seconds / Double(calls) * 1e6, "us", "lower")
-                _ = perIteration
             }
             try await latency("swift.latency.dict_set", "Swift dict set") {
                 _ = try await client.call(dict.objectID, "__setitem__", ["k", 1])

@@ -30,7 +30,7 @@ package final class ManagerServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let listeners: [any Channel]
     private let store: NIOLoopBound<ObjectStore>
-    private let finished: EventLoopPromise<Void>
+    private let finished: AsyncLatch
     private let connections: ServerConnections
 
     private init(
@@ -39,7 +39,7 @@ package final class ManagerServer: Sendable {
         store: NIOLoopBound<ObjectStore>,
         listeners: [any Channel],
         boundAddresses: [ManagerAddress],
-        finished: EventLoopPromise<Void>,
+        finished: AsyncLatch,
         connections: ServerConnections
     ) {
         self.configuration = configuration
@@ -62,7 +62,7 @@ package final class ManagerServer: Sendable {
         try configuration.validate()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))
         let storeLoop = group.next()
-        let finished = storeLoop.makePromise(of: Void.self)
+        let finished = AsyncLatch()
         let logger = configuration.logger
         let store = try await storeLoop.submit {
             NIOLoopBound(
@@ -173,21 +173,21 @@ package final class ManagerServer: Sendable {
         }
         try sync.addHandler(
             ServerConnectionHandler(
-                store: store, connectionID: connectionID, limits: configuration.pickleLimits,
-                logger: configuration.logger
+                store: store, connectionID: connectionID, peerProcess: PeerCredentials.process(of: channel),
+                limits: configuration.pickleLimits, logger: configuration.logger
             )
         )
     }
 
     /// Waits until the server stops: a client sent `shutdown`, or ``shutdown()`` was called.
-    package func waitUntilShutdown() async throws {
-        try await self.finished.futureResult.get()
+    package func waitUntilShutdown() async {
+        await self.finished.wait()
     }
 
     /// Stops accepting, closes every connection, removes Unix socket files and stops the server's threads.
     package func shutdown() async {
         guard let connections = self.connections.beginShutdown() else {
-            try? await self.finished.futureResult.get()
+            await self.finished.wait()
             return
         }
         for listener in self.listeners {
@@ -199,8 +199,8 @@ package final class ManagerServer: Sendable {
         for case .unix(let path) in self.boundAddresses {
             unlink(path)
         }
-        self.finished.succeed()
         try? await self.group.shutdownGracefully()
+        self.finished.open()
     }
 
     /// The number of objects clients hold references to (what `number_of_objects` reports).

@@ -96,10 +96,10 @@ public enum ManagerAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `unix:/path` or `host:port` (`[v6]:port` for IPv6 hosts); ``init(parsing:)`` reads it back.
+    /// The socket path (`unix:PATH` for a relative path) or `host:port` (`[v6]:port` for IPv6 hosts); ``init(parsing:)`` reads it back.
     public var description: String {
         switch self {
-        case .unix(let path): return "unix:\(path)"
+        case .unix(let path): return path.hasPrefix("/") ? path : "unix:\(path)"
         case .tcp(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         }
     }

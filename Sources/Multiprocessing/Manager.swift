@@ -33,7 +33,7 @@ public final class Manager: Sendable {
     private enum Ownership: Sendable {
         case connected
         case inProcess(ManagerServer)
-        case process(Process, exited: ExitLatch, socketDirectory: URL?)
+        case process(Process, exited: AsyncLatch, socketDirectory: URL?)
     }
 
     private init(client: ManagerClient, authKey: AuthKey?, ownership: Ownership) {
@@ -89,7 +89,7 @@ public final class Manager: Sendable {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        let exited = ExitLatch()
+        let exited = AsyncLatch()
         process.terminationHandler = { _ in exited.open() }
         try process.run()
         try input.fileHandleForWriting.write(contentsOf: Data(authKey.bytes))
@@ -147,26 +147,17 @@ public final class Manager: Sendable {
         return candidates.first { fileManager.isExecutableFile(atPath: $0) }
     }
 
+    /// Waits for the server's `listening on` line; `false` if it exits or `timeout` passes first.
     private static func waitForListeningLine(_ handle: FileHandle, timeout: Duration) async throws -> Bool {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                var buffer = Data()
-                for try await byte in handle.bytes {
-                    if byte == UInt8(ascii: "\n") {
-                        return String(decoding: buffer, as: UTF8.self).hasPrefix("listening on ")
-                    }
-                    buffer.append(byte)
-                }
-                return false
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
+        let line = LineLatch()
+        handle.readabilityHandler = { handle in
+            let data = handle.availableData
+            line.append(data)
+            if data.isEmpty { handle.readabilityHandler = nil }
         }
+        defer { handle.readabilityHandler = nil }
+        guard let first = await line.firstLine(timeout: timeout) else { return false }
+        return first.hasPrefix("listening on ")
     }
 }
 

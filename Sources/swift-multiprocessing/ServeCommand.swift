@@ -68,9 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot start the server: \(error)")
         }
         let signals = Self.onTermination { Task { await server.shutdown() } }
-        print("listening on \(server.boundAddresses[0])")
-        fflush(stdout)
-        try await server.waitUntilShutdown()
+        FileHandle.standardOutput.write(Data("listening on \(server.boundAddresses[0])\n".utf8))
+        await server.waitUntilShutdown()
         await server.shutdown()
         withExtendedLifetime(signals) {}
     }

@@ -152,6 +152,31 @@ struct HandshakeHandlerTests {
         _ = try channel.finish()
     }
 
+    @Test("a request that arrives in the same read as the final #WELCOME# is passed on after the event")
+    func requestInSameReadAsWelcome() throws {
+        let channel = EmbeddedChannel()
+        let recorder = Recorder()
+        try channel.pipeline.syncOperations.addHandlers([
+            ByteToMessageHandler(FrameDecoder()),
+            FrameEncoder(),
+            HandshakeHandler(
+                stateMachine: Machine(role: .server, authKey: Self.secret, challenge: Self.serverChallenge)
+            ),
+            recorder,
+        ])
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(buffer(frame(HandshakeStateMachineTests.legacyClientResponse)))
+        try channel.writeInbound(buffer(frame(Machine.challengeMarker + Self.clientChallenge)))
+        // The verdict and a 300-byte request (over the handshake cap) in one read.
+        let request = [UInt8](repeating: 0x2e, count: 300)
+        try channel.writeInbound(buffer(frame(Machine.welcome) + frame(request)))
+        #expect(recorder.events == [HandshakeCompleted(role: .server)])
+        #expect(recorder.frames == [buffer(request)])
+        #expect(recorder.errors.isEmpty)
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+
     @Test("a framing error during the handshake closes the connection")
     func framingErrorCloses() throws {
         let channel = EmbeddedChannel()

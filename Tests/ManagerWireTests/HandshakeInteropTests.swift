@@ -28,8 +28,9 @@ struct HandshakeInteropTests {
         import sys
         from multiprocessing import AuthenticationError
         from multiprocessing.connection import Listener
-        address, key = sys.argv[1], bytes.fromhex(sys.argv[2])
+        address, key, ready = sys.argv[1], bytes.fromhex(sys.argv[2]), sys.argv[3]
         with Listener(address, authkey=key) as listener:
+            open(ready, 'w').close()  # the socket is bound and listening
             try:
                 connection = listener.accept()
             except AuthenticationError as error:
@@ -163,9 +164,14 @@ struct HandshakeInteropTests {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/listener.sock"
-        let process = try PythonProcess(python, script: Self.listenerScript, arguments: [path, serverKey.hexString])
+        let ready = directory + "/ready"
+        let process = try PythonProcess(
+            python,
+            script: Self.listenerScript,
+            arguments: [path, serverKey.hexString, ready]
+        )
         do {
-            try await waitForFile(path)
+            try await waitForFile(ready)
         } catch {
             process.terminate()
             throw error

@@ -19,7 +19,7 @@ struct PythonReprTests {
         (.float(0.00001234), "0.00001234"), (.float(.leastNonzeroMagnitude), "5e-324"), (.float(.greatestFiniteMagnitude), "1.7976931348623157e308"),
         (.complex(real: 1, imaginary: 2), "1+2j"), (.complex(real: 0, imaginary: 1), "1j"),
         (.complex(real: -0.0, imaginary: -1), "complex(-0.0, -1)"), (.complex(real: .nan, imaginary: .infinity), "complex(nan, inf)"),
-        (.complex(real: 0, imaginary: -1), "-1j"), (.complex(real: 0, imaginary: -0.0), "complex(0.0, -0.0)"),
+        (.complex(real: 0, imaginary: -1), "complex(0, -1)"), (.complex(real: -0.0, imaginary: -1), "-1j"), (.complex(real: 0, imaginary: -0.0), "complex(0.0, -0.0)"),
         (.complex(real: 1.5, imaginary: .nan), "complex(1.5, nan)"), (.complex(real: 1e16, imaginary: 1e-5), "complex(1e16, 1e-5)"),
         (.complex(real: 0, imaginary: -.nan), "complex(0, -nan)"),
         (.string(""), "''"), (.string("it's"), #""it's""#), (.string(#"say "hi""#), #"'say "hi"'"#),
@@ -65,7 +65,7 @@ struct PythonReprTests {
         (.object(.reduce(PythonGlobal(module: "array", name: "_array_reconstructor"),
             [.global(PythonGlobal(module: "array", name: "array")), "f", 14, .bytes([0xCD, 0xCC, 0x8C, 0x3F])])), "array.array('f', [1.1])"),
         (.object(.reduce(PythonGlobal(module: "array", name: "_array_reconstructor"),
-            [.global(PythonGlobal(module: "array", name: "array")), "Q", 11, .bytes([0xFF, 0, 0, 0, 0, 0, 0, 1])])), "array.array('Q', [2**64 - 255])"),
+            [.global(PythonGlobal(module: "array", name: "array")), "Q", 11, .bytes([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1])])), "array.array('Q', [2**64 - 255])"),
         (.object(.reduce(PythonGlobal(module: "array", name: "_array_reconstructor"),
             [.global(PythonGlobal(module: "array", name: "array")), "u", 20, .bytes([0x61, 0, 0, 0, 0x00, 0xF6, 0x01, 0])])), "array.array('u', 'a\\U0001f600')"),
     ]

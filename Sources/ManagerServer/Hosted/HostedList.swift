@@ -233,7 +233,6 @@ package final class HostedList: HostedObject {
         var keys: [PythonValue] = []
         keys.reserveCapacity(self.items.count)
         for item in self.items { keys.append(try sortKey.apply(to: item)) }
-        let order = try StableSort.order(keys: keys, reverse: reverse)
-        self.items = order.map { self.items[$0] }
+        try PythonValue.sort(&self.items, keys: keys, reverse: reverse)
     }
 }

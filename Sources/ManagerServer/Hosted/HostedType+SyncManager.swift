@@ -36,8 +36,16 @@ extension HostedType {
             methodToTypeID: ["__iter__": "Iterator"]) { args, _ throws(PythonException) in try HostedDict(args) },
         HostedType(typeID: "Value", exposed: HostedValue.exposedNames) { args, _ throws(PythonException) in try HostedValue(args) },
         HostedType(typeID: "Array", exposed: HostedArray.exposedNames) { args, _ throws(PythonException) in try HostedArray(args) },
+        HostedType(typeID: "set", exposed: HostedSet.exposedNames) { args, _ throws(PythonException) in try HostedSet(args) },
         HostedType(typeID: "Namespace", exposed: HostedNamespace.exposedNames) { args, _ throws(PythonException) in
             try HostedNamespace(args)
         },
     ]
+}
+
+extension HostedType {
+    /// The SyncManager type registered under `typeID`, if any.
+    package static func syncManagerType(_ typeID: String) -> HostedType? {
+        Self.syncManager.first { $0.typeID == typeID }
+    }
 }

@@ -129,7 +129,10 @@ package struct LockState {
         let isBlocking = blocking.isTruthy
         if !isBlocking, seconds != -1 { throw .valueError("can't specify a timeout for a non-blocking call") }
         if seconds < 0, seconds != -1 { throw .valueError("timeout value must be positive") }
-        if seconds > 9_223_372_036 { throw .overflowError("timeout value is too large") }
+        if seconds > 9_223_372_036 {
+            if case .float = timeout.unwrapped { throw .overflowError("timestamp out of range for platform time_t") }
+            throw .overflowError("timestamp too large to convert to C _PyTime_t")
+        }
         return (isBlocking, seconds == -1 ? nil : Timeouts.deadline(after: seconds, from: now))
     }
 }

@@ -1,3 +1,4 @@
+import BigInt
 import Pickle
 
 /// A `key=` function for `list.sort`, evaluated natively: the server runs no Python code, so only a few
@@ -78,6 +79,8 @@ package enum SortKey {
         case .absolute:
             switch value.unwrapped {
             case .int(let int) where int != .min: return .int(abs(int))
+            case .int(let int): return .integer(-BigInt(int))
+            case .bigInt(let big): return .integer(big.magnitude == 0 ? 0 : BigInt(big.magnitude))
             case .bool(let flag): return .int(flag ? 1 : 0)
             case .float(let double): return .float(abs(double))
             case .complex(let re, let im): return .float((re * re + im * im).squareRoot())
@@ -165,55 +168,5 @@ extension String {
         while let first = slice.first, characters.contains(first) { slice.removeFirst() }
         while let last = slice.last, characters.contains(last) { slice.removeLast() }
         return String(slice)
-    }
-}
-
-/// A stable merge sort on Python's `<`, as `list.sort` performs it.
-package enum StableSort {
-    /// The order of `keys` after a stable sort; `reverse` keeps equal keys in their original order, as CPython
-    /// does.
-    ///
-    /// - Throws: the `TypeError` of an incomparable pair.
-    package static func order(keys: [PythonValue], reverse: Bool) throws(PythonException) -> [Int] {
-        var order = Array(keys.indices)
-        if reverse { order.reverse() }
-        var buffer = order
-        try self.mergeSort(&order, &buffer, 0, order.count, keys)
-        if reverse { order.reverse() }
-        return order
-    }
-
-    private static func mergeSort(
-        _ order: inout [Int], _ buffer: inout [Int], _ low: Int, _ high: Int, _ keys: [PythonValue]
-    ) throws(PythonException) {
-        guard high - low > 1 else { return }
-        let middle = (low + high) / 2
-        try self.mergeSort(&order, &buffer, low, middle, keys)
-        try self.mergeSort(&order, &buffer, middle, high, keys)
-        var left = low
-        var right = middle
-        var output = low
-        while left < middle, right < high {
-            // Take from the right only if it is strictly less: equal keys keep their order.
-            if try keys[order[right]].isLess(than: keys[order[left]]) {
-                buffer[output] = order[right]
-                right += 1
-            } else {
-                buffer[output] = order[left]
-                left += 1
-            }
-            output += 1
-        }
-        while left < middle {
-            buffer[output] = order[left]
-            left += 1
-            output += 1
-        }
-        while right < high {
-            buffer[output] = order[right]
-            right += 1
-            output += 1
-        }
-        for index in low..<high { order[index] = buffer[index] }
     }
 }

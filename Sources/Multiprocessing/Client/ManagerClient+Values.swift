@@ -1,4 +1,5 @@
 public import Pickle
+import ManagerWire
 
 extension ManagerClient {
     /// Converts a Swift value to the value sent to the manager.
@@ -26,10 +27,10 @@ extension ManagerClient {
         for proxy in proxies where references[proxy.objectID] == nil {
             references[proxy.objectID] = try await self.client(for: proxy).adopt(proxy)
         }
-        let decoder = PythonValueDecoder()
-        decoder.userInfo[ProxyAdoption.userInfoKey] = ProxyAdoption(references: references)
         do {
-            return try decoder.decode(T.self, from: value)
+            return try ProxyAdoption.$current.withValue(ProxyAdoption(references: references)) {
+                try PythonValueDecoder().decode(T.self, from: value)
+            }
         } catch {
             throw ManagerError(code: .conversion, message: "cannot read \(T.self) from \(value.repr.prefix(200)): \(error)")
         }

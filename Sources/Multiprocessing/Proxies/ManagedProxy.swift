@@ -39,8 +39,7 @@ extension ManagedProxy {
                 .init(codingPath: decoder.codingPath, debugDescription: "expected a manager proxy, found \(value.typeName)")
             )
         }
-        guard let references = decoder.userInfo[ProxyAdoption.userInfoKey] as? ProxyAdoption,
-            let reference = references.reference(for: proxy)
+        guard let references = ProxyAdoption.current, let reference = references.reference(for: proxy)
         else {
             throw DecodingError.dataCorrupted(
                 .init(
@@ -54,8 +53,12 @@ extension ManagedProxy {
 }
 
 /// The references taken for the proxies inside one value before it is decoded.
+///
+/// ``ManagerClient/decode(_:from:)`` takes the references (an asynchronous step), then decodes synchronously with
+/// them bound to ``current``, where proxies' `init(from:)` find them.
 final class ProxyAdoption: Sendable {
-    static let userInfoKey = CodingUserInfoKey(rawValue: "swift-multiprocessing.proxyAdoption")!
+    /// The references of the value being decoded by this task.
+    @TaskLocal static var current: ProxyAdoption?
 
     private let references: [String: ObjectReference]
 

@@ -256,12 +256,16 @@ package enum PythonText {
     }
 
     /// Python's `repr(bytes)`: `b'...'`.
-    package static func bytesRepr(_ bytes: [UInt8]) -> String {
+    ///
+    /// - Parameter escapingSingleQuotes: Whether `'` is escaped even inside double quotes, as `bytearray`'s
+    ///   repr does (`bytearray(b"\'x")`).
+    package static func bytesRepr(_ bytes: [UInt8], escapingSingleQuotes: Bool = false) -> String {
         let quote: UInt8 = bytes.contains(UInt8(ascii: "'")) && !bytes.contains(UInt8(ascii: "\"")) ? 0x22 : 0x27
         var result: [UInt8] = [UInt8(ascii: "b"), quote]
         for byte in bytes {
             switch byte {
             case quote, 0x5C: result += [0x5C, byte]
+            case 0x27 where escapingSingleQuotes: result += [0x5C, byte]
             case 0x09: result += Array("\\t".utf8)
             case 0x0A: result += Array("\\n".utf8)
             case 0x0D: result += Array("\\r".utf8)
@@ -316,7 +320,7 @@ struct PythonReprPrinter {
         case .string(let string): return PythonText.stringRepr(string.unicodeScalars.lazy.map(\.value))
         case .surrogateString(let bytes): return PythonText.stringRepr(PythonText.codePoints(ofSurrogateUTF8: bytes))
         case .bytes(let bytes): return PythonText.bytesRepr(bytes)
-        case .byteArray(let bytes): return "bytearray(\(PythonText.bytesRepr(bytes)))"
+        case .byteArray(let bytes): return "bytearray(\(PythonText.bytesRepr(bytes, escapingSingleQuotes: true)))"
         case .tuple(let elements):
             if elements.count == 1 {
                 return "(\(self.repr(elements[0])),)"

@@ -147,7 +147,9 @@ struct ServerUnderTest {
     let directory: URL
 
     /// Starts a server on a new Unix socket and waits (bounded) for it to listen.
-    static func start(_ flavor: Flavor, python: String = Pythons.default3) async throws -> ServerUnderTest {
+    static func start(
+        _ flavor: Flavor, python: String = Pythons.default3, extraArguments: [String] = []
+    ) async throws -> ServerUnderTest {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mp-interop-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let socket = directory.appendingPathComponent("manager.sock").path
@@ -155,7 +157,9 @@ struct ServerUnderTest {
         let process: RunningProcess
         switch flavor {
         case .swift:
-            process = try RunningProcess(BuildProducts.cli.path, ["serve", "--unix", socket, "--authkey-hex", keyHex])
+            process = try RunningProcess(
+                BuildProducts.cli.path, ["serve", "--unix", socket, "--authkey-hex", keyHex] + extraArguments
+            )
         case .cpython:
             process = try RunningProcess(python, [
                 "-c",

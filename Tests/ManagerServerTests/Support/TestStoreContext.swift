@@ -1,3 +1,4 @@
+import Testing
 import ManagerServer
 import NIOCore
 import Pickle
@@ -35,6 +36,11 @@ final class TestStoreContext: StoreContext {
     }
 
     @discardableResult
+    /// SyncManager's types answer parked calls on the store's loop; only user types hop, so tests flag its use.
+    func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void {
+        { _ in Issue.record("a SyncManager type used the cross-thread resumer for \(waiter)") }
+    }
+
     func resume(_ waiter: WaiterID, with result: Result<PythonValue, PythonException>) -> Bool {
         guard self.parked.removeValue(forKey: waiter) != nil else { return false }
         self.results[waiter] = result

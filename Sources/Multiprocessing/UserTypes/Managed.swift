@@ -1,0 +1,47 @@
+// Files that use @Managed name PythonValue and PythonException in the code it generates.
+@_exported public import Pickle
+
+/// Makes an actor a ``ManagedObject`` a manager can host, and nests a typed `Proxy` in it.
+///
+/// ```swift
+/// @Managed
+/// actor Counter {
+///     private var count: Int
+///     init(start: Int = 0) { self.count = start }
+///     public func increment(n: Int = 1) -> Int { self.count += n; return self.count }
+///     public var label: String = "c"
+/// }
+///
+/// let server = try await ManagerServer.start(configuration: ..., types: [HostedType(managing: Counter.self)])
+/// let counter = Counter.Proxy(reference: try await client.create("Counter", [5]))
+/// try await counter.increment(n: 2)      // 7
+/// try await counter.label                // "c"
+/// ```
+///
+/// - Exposed methods are the public instance methods whose names do not start with `_`, plus members marked
+///   ``ManagedExposed()``; `exposing` replaces that rule with an explicit list of method and property names.
+/// - Arguments bind as Python binds them: by position, or by keyword, the keyword being the Swift argument label
+///   (the parameter name for `_`). Missing arguments take the Swift default expressions; values convert through
+///   `Decodable`, results through `Encodable`, and `Void` methods return `None`.
+/// - The constructor is the actor's only initializer, or the one marked ``ManagedExposed()``.
+/// - Exposed properties are read with `__getattribute__` and, when settable, written with `__setattr__`. Those
+///   names stay out of ``ManagedObject/exposedMethods`` so that Python's AutoProxy keeps working.
+/// - `Proxy` repeats each method's signature as `async throws(ManagerError)`; default expressions are evaluated in
+///   the proxy, so they must make sense there (literals, or fully qualified names).
+///
+/// - Parameters:
+///   - typeID: The type id clients create instances under; the actor's name by default.
+///   - exposing: The names of the methods and properties clients may use, instead of the public ones.
+@attached(
+    extension,
+    conformances: ManagedObject,
+    names: named(typeID), named(exposedMethods), named(alsoAcceptedMethods), named(init), named(invokeManagedMethod)
+)
+@attached(member, names: named(Proxy))
+public macro Managed(typeID: String? = nil, exposing: [String]? = nil) =
+    #externalMacro(module: "MultiprocessingMacros", type: "ManagedMacro")
+
+/// Exposes a method or property of a `@Managed` actor that is not public, or marks the initializer clients create
+/// instances with when the actor has several.
+@attached(peer)
+public macro ManagedExposed() = #externalMacro(module: "MultiprocessingMacros", type: "ManagedExposedMacro")

@@ -1,0 +1,151 @@
+import Foundation
+import ManagerServer
+import ManagerWire
+import Multiprocessing
+import Testing
+
+/// A counter as a user writes one: the macro makes it hostable and gives it a `Proxy`.
+@Managed(typeID: "Counter")
+actor Counter {
+    private var count: Int
+    public var label: String = "c"
+    public var doubled: Int { self.count * 2 }
+
+    init(start: Int = 0) {
+        self.count = start
+    }
+
+    public func increment(n: Int = 1) -> Int {
+        self.count += n
+        return self.count
+    }
+
+    public func add(_ x: Int, times: Int = 1) -> Int {
+        self.count += x * times
+        return self.count
+    }
+
+    public func value() -> Int {
+        self.count
+    }
+
+    public func reset() {
+        self.count = 0
+    }
+
+    public func slowValue() async -> Int {
+        await Task.yield()
+        return self.count
+    }
+
+    public func check(atMost limit: Int) throws -> Int {
+        guard self.count <= limit else { throw PythonException.valueError("count \(self.count) exceeds \(limit)") }
+        return self.count
+    }
+
+    func hidden() {}
+}
+
+@Suite("@Managed actors hosted by a manager", .timeLimit(.minutes(1)))
+struct ManagedMacroTests {
+    @Test("the macro reports the type id and the public methods as exposed")
+    func exposedNames() {
+        #expect(Counter.typeID == "Counter")
+        #expect(Counter.exposedMethods == ["increment", "add", "value", "reset", "slowValue", "check"])
+        #expect(Counter.alsoAcceptedMethods == ["__getattribute__", "__setattr__"])
+        #expect(Counter.Proxy.typeID == "Counter")
+        #expect(Counter.Proxy.pythonProxyType == .managers("AutoProxy"))
+    }
+
+    @Test("positional and keyword arguments bind to Swift labels, with Python's errors for mistakes")
+    func binding() async throws {
+        let counter = try Counter(managedArguments: ManagedArguments(callee: "Counter", positional: [.int(5)]))
+        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment")) == .int(6))
+        let keywords = PythonDict(stringKeys: ["n": .int(4)])
+        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: keywords)) == .int(10))
+        let byName = PythonDict(stringKeys: ["x": .int(2), "times": .int(3)])
+        #expect(try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16))
+        #expect(try await counter.invokeManagedMethod("reset", ManagedArguments(callee: "reset")) == .none)
+        #expect(try await counter.invokeManagedMethod("__getattribute__", ManagedArguments(callee: "__getattribute__", positional: [.string("label")])) == .string("c"))
+
+        await #expect(throws: PythonException.typeError("add() missing 1 required positional argument: 'x'")) {
+            try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add"))
+        }
+        await #expect(throws: PythonException.typeError("increment() got an unexpected keyword argument 'by'")) {
+            try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: PythonDict(stringKeys: ["by": .int(1)])))
+        }
+        await #expect(throws: PythonException.attributeError("'Counter' object has no attribute 'hidden'")) {
+            _ = try await counter.invokeManagedMethod("hidden", ManagedArguments(callee: "hidden"))
+        }
+        await #expect(throws: PythonException.attributeError("property 'doubled' of 'Counter' object has no setter")) {
+            try await counter.invokeManagedMethod(
+                "__setattr__", ManagedArguments(callee: "__setattr__", positional: [.string("doubled"), .int(1)])
+            )
+        }
+    }
+
+    @Test("a Swift client drives a hosted Counter through Counter.Proxy")
+    func proxyThroughServer() async throws {
+        try await withCounterManager { client in
+            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
+            #expect(try await counter.increment(n: 2) == 7)
+            #expect(try await counter.increment() == 8)
+            #expect(try await counter.add(3, times: 2) == 14)
+            #expect(try await counter.value() == 14)
+            #expect(try await counter.slowValue() == 14)
+            try await counter.reset()
+            #expect(try await counter.value() == 0)
+            #expect(try await counter.check(atMost: 3) == 0)
+        }
+    }
+
+    @Test("an error thrown by a method reaches the proxy as a typed ManagerError")
+    func errors() async throws {
+        try await withCounterManager { client in
+            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(9)]))
+            let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
+            #expect(error?.code == .valueError)
+            #expect(error?.message == "ValueError: count 9 exceeds 3")
+        }
+    }
+
+    @Test("concurrent calls on one object run one at a time")
+    func serialised() async throws {
+        try await withCounterManager { client in
+            let counter = Counter.Proxy(reference: try await client.create("Counter"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { _ = try await counter.increment() }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await counter.value() == 50)
+        }
+    }
+}
+
+/// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
+private func withCounterManager(_ body: (ManagerClient) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("managed-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let key = AuthKey.random()
+    let server = try await ManagerServer.start(
+        configuration: .init(addresses: [.unix(path: directory.appendingPathComponent("m.sock").path)], authKey: key),
+        types: HostedType.syncManager + [HostedType(managing: Counter.self)]
+    )
+    do {
+        let client = try await ManagerClient.connect(to: server.boundAddresses[0], authKey: key)
+        do {
+            try await body(client)
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+    await server.shutdown()
+}
