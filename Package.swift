@@ -133,9 +133,6 @@ let package = Package(
             path: "Benchmarks/PickleBenchmark",
             swiftSettings: swiftSettings
         ),
-        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
-            swiftSettings: swiftSettings
-        ),
         // The @Managed macro: ManagedObject conformances and typed proxies for user actors.
         .macro(
             name: "MultiprocessingMacros",
@@ -147,16 +144,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "MultiprocessingMacrosTests",
-            dependencies: [
-                "MultiprocessingMacros",
-                .product(name: "SwiftSyntax", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: [
@@ -166,8 +154,6 @@ let package = Package(
                 "Pickle",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            swiftSettings: swiftSettings
-        ),
             ],
             swiftSettings: swiftSettings
         ),
