@@ -11,6 +11,14 @@ enum WorkerTasks {
     struct WaitForSignal: ProcessTask { static func run(_ arguments: [String]) async throws {} }
     struct ThrowError: ProcessTask { static func run(_ message: String) async throws {} }
     struct NotRegistered: ProcessTask { static func run(_ arguments: Int) async throws {} }
+    struct WaitForEvent: ProcessTask { static func run(_ event: EventProxy) async throws {} }
+    struct IncrementEntry: ProcessTask {
+        struct Arguments: Codable, Sendable {
+            var dict: DictProxy<String, Int>
+            var key: String
+        }
+        static func run(_ arguments: Arguments) async throws {}
+    }
 }
 
 @Suite("Child processes", .timeLimit(.minutes(1)))
@@ -94,5 +102,32 @@ struct ChildProcessTests {
         #expect(throws: ChildProcessError.self) {
             _ = try ChildProcess.start(WorkerTasks.ExitWith.self, arguments: 0, executable: "/nonexistent/program")
         }
+    }
+
+    @Test("A child receives working proxies: it blocks on a managed Event until the parent sets it")
+    func childWaitsOnManagedEvent() async throws {
+        let manager = try await Manager.startInProcess()
+        let event = try await manager.client.event()
+        let child = try ChildProcess.start(WorkerTasks.WaitForEvent.self, arguments: event, executable: self.worker)
+        #expect(await child.join(timeout: .milliseconds(200)) == nil)
+        try await event.set()
+        #expect(await child.join(timeout: .seconds(30)) == .exited(0))
+        await manager.shutdown()
+    }
+
+    @Test("Children change a managed dict the parent then reads, found through the proxy in their arguments")
+    func childrenChangeManagedDict() async throws {
+        let manager = try await Manager.startInProcess()
+        let counts: DictProxy<String, Int> = try await manager.client.dict()
+        for _ in 0..<3 {
+            let child = try ChildProcess.start(
+                WorkerTasks.IncrementEntry.self,
+                arguments: .init(dict: counts, key: "runs"),
+                executable: self.worker
+            )
+            #expect(await child.join(timeout: .seconds(30)) == .exited(0))
+        }
+        #expect(try await counts["runs"] == 3)
+        await manager.shutdown()
     }
 }
