@@ -65,7 +65,9 @@ try await withManager(inProcess: true) { manager in
 
     print("A managed dict in a managed list:")
     let managedList: ListProxy<DictProxy<String, Int>> = try await manager.client.list()
-    try await managedList.append(try await manager.client.dict([(key: "a", value: 0), (key: "b", value: 0), (key: "c", value: 0)]))
+    try await managedList.append(
+        try await manager.client.dict([(key: "a", value: 0), (key: "b", value: 0), (key: "c", value: 0)])
+    )
     print("Main Before: \(pythonDict(try await managedList[0].items()))")
     try await ChildProcess.start(ChangeManagedDict.self, arguments: managedList).join()
     print("Main After: \(pythonDict(try await managedList[0].items()))")

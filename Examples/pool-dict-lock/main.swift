@@ -88,7 +88,9 @@ try await withManager(inProcess: true) { manager in
     // 1. A managed dict that every task writes a key of.
     let sharedDict: DictProxy<Int, Int> = try await manager.client.dict()
     try await withWorkerPool(processes: 4) { pool in
-        let results = try (0..<100).map { try pool.applyAsync(WriteKey.self, .init(number: $0, sharedDict: sharedDict)) }
+        let results = try (0..<100).map {
+            try pool.applyAsync(WriteKey.self, .init(number: $0, sharedDict: sharedDict))
+        }
         for result in results { await result.wait() }
     }
     print(try await pythonRepr(sharedDict))

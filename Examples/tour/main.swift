@@ -13,8 +13,14 @@ struct Example {
 
 let examples = [
     Example(name: "example-shared-queue", summary: "a managed Queue shared by a producer and a consumer process"),
-    Example(name: "example-nested-proxies", summary: "a plain dict in a managed list (the pitfall), then a managed dict"),
-    Example(name: "example-pool-dict-lock", summary: "Pool(4) writing a managed dict: per-key, nested (lost), under a Lock"),
+    Example(
+        name: "example-nested-proxies",
+        summary: "a plain dict in a managed list (the pitfall), then a managed dict"
+    ),
+    Example(
+        name: "example-pool-dict-lock",
+        summary: "Pool(4) writing a managed dict: per-key, nested (lost), under a Lock"
+    ),
     Example(name: "example-remote", summary: "a manager over TCP with an authkey, a python3 client and Swift workers"),
 ]
 

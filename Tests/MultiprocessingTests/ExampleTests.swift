@@ -58,7 +58,12 @@ struct ExampleTests {
         let run = try await runProgram(BuildProducts.path(of: "swift-multiprocessing-tour"), timeout: .seconds(110))
         #expect(run.status == 0, "\(run.standardError)")
         let headers = run.lines.filter { $0.hasPrefix("=== example-") }.map { $0.split(separator: ":")[0] }
-        #expect(headers == ["=== example-shared-queue", "=== example-nested-proxies", "=== example-pool-dict-lock", "=== example-remote"])
+        #expect(
+            headers == [
+                "=== example-shared-queue", "=== example-nested-proxies", "=== example-pool-dict-lock",
+                "=== example-remote",
+            ]
+        )
         #expect(run.lines.last == "=== the tour ran 4 examples ===")
     }
 

@@ -15,7 +15,9 @@ enum BuildProducts {
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug"),
         ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("multiprocessing-test-worker").path) }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("multiprocessing-test-worker").path)
+        }
             ?? candidates[0]
     }()
 
@@ -35,7 +37,11 @@ struct ProgramRun {
     var status: Int32
 
     /// The lines of standard output.
-    var lines: [String] { self.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+    var lines: [String] {
+        self.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter {
+            !$0.isEmpty
+        }
+    }
 }
 
 /// Runs an executable product to its end, killing it if it runs longer than `timeout`.

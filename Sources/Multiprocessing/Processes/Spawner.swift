@@ -42,7 +42,11 @@ enum Spawner {
     static func spawn(role: String, executable: String?) throws(ChildProcessError) -> Spawned {
         var sockets: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
-            throw ChildProcessError(code: .spawnFailed, message: "cannot create a socket pair for the child", errno: errno)
+            throw ChildProcessError(
+                code: .spawnFailed,
+                message: "cannot create a socket pair for the child",
+                errno: errno
+            )
         }
         // Keep the child's end above the standard descriptors and the target, so dup2 always copies it (a copy
         // is what clears close-on-exec) and never overwrites it.
@@ -101,15 +105,17 @@ enum Spawner {
 
     #if os(Linux)
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which its headers hide from Swift.
-    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
-            return nil
-        }
-        return unsafeBitCast(
-            symbol,
-            to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self
-        )
-    }()
+    private static let addCloseFrom:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else {
+                return nil
+            }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self
+            )
+        }()
     #endif
 
     /// This process's environment with the role variable set to `role`, as C strings ending in `nil`.
