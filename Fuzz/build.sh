@@ -1,9 +1,9 @@
-#!/bin/sh
+#!/bin/bash
 # Builds the libFuzzer target for PickleReader as Fuzz/.build/pickle-reader-fuzz.
 #
 # SwiftPM compiles Pickle and its dependencies (BigInt, OrderedCollections) with coverage instrumentation and
 # AddressSanitizer into a separate build directory; swiftc then links the fuzz entry point against their objects.
-set -eu
+set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/Fuzz/.build"
 SPM="$OUT/spm"
@@ -12,8 +12,9 @@ cd "$ROOT"
 swift build --target Pickle -c release --build-path "$SPM" \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -g
 BIN="$SPM/release"
-OBJECTS=$(find "$BIN/Pickle.build" "$BIN/BigInt.build" "$BIN/OrderedCollections.build" \
-    "$BIN/InternalCollectionsUtilities.build" -name '*.o')
+# Object file names contain spaces (BigInt's "Prime Test.swift.o").
+mapfile -d '' OBJECTS < <(find "$BIN/Pickle.build" "$BIN/BigInt.build" "$BIN/OrderedCollections.build" \
+    "$BIN/InternalCollectionsUtilities.build" -name '*.o' -print0)
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
-    -I "$BIN/Modules" $OBJECTS "$ROOT/Fuzz/PickleReaderFuzz/main.swift" -o "$OUT/pickle-reader-fuzz"
+    -I "$BIN/Modules" "${OBJECTS[@]}" "$ROOT/Fuzz/PickleReaderFuzz/main.swift" -o "$OUT/pickle-reader-fuzz"
 echo "built $OUT/pickle-reader-fuzz"

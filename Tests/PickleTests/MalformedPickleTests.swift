@@ -1,3 +1,4 @@
+import Foundation
 import Pickle
 import Testing
 
@@ -164,5 +165,24 @@ struct MalformedPickleTests {
         #expect(throws: PickleError.self) { try shortInts.read(Array("L12345\n.".utf8)) }
         let shortLists = PickleReader(limits: PickleLimits(maxContainerLength: 2))
         #expect(throws: PickleError.self) { try shortLists.read([0x5D, 0x28, 0x4E, 0x4E, 0x4E, 0x65, 0x2E]) }
+    }
+}
+
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let url = Bundle.module.resourceURL!.appendingPathComponent("Fixtures").appendingPathComponent(name)
+        return [UInt8](try Data(contentsOf: url))
+    }
+
+    @Test("a value near the depth limit re-encodes in every protocol and decodes again with room for REDUCE forms")
+    func deepReencoding() throws {
+        let bytes = try Self.fixture("fuzz-deep-reencoding.pkl")
+        let reader = PickleReader(limits: PickleLimits(maxInputSize: 1 << 20, maxDepth: 200, maxIntegerBytes: 4096))
+        let value = try reader.read(bytes)
+        for protocolVersion in 2...5 {
+            let encoded = try PickleWriter(protocolVersion: protocolVersion).write(value)
+            #expect(throws: Never.self) { try PickleReader().read(encoded) }
+        }
     }
 }
