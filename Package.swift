@@ -157,6 +157,44 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The program the child-process and worker-pool tests start as children and pool workers.
+        .executableTarget(
+            name: "multiprocessing-test-worker",
+            dependencies: ["Multiprocessing"],
+            path: "Sources/MultiprocessingTestWorker",
+            swiftSettings: swiftSettings
+        ),
+        // Python's manager tutorials as Swift programs (`swift run example-shared-queue`), and a tour running them.
+        .executableTarget(
+            name: "example-shared-queue",
+            dependencies: ["Multiprocessing", "Pickle"],
+            path: "Examples/shared-queue",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "example-nested-proxies",
+            dependencies: ["Multiprocessing", "Pickle"],
+            path: "Examples/nested-proxies",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "example-pool-dict-lock",
+            dependencies: ["Multiprocessing", "Pickle"],
+            path: "Examples/pool-dict-lock",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "example-remote",
+            dependencies: ["Multiprocessing", "ManagerWire", "Pickle"],
+            path: "Examples/remote",
+            exclude: ["client.py"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "swift-multiprocessing-tour",
+            path: "Examples/tour",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
 

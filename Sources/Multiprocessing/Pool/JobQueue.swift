@@ -14,7 +14,7 @@ final class JobQueue: @unchecked Sendable {
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private var jobs: [PoolJob] = []
     private var head = 0
-    private var isClosed = false
+    private var closed = false
     private var isTerminated = false
 
     init() {
@@ -42,7 +42,7 @@ final class JobQueue: @unchecked Sendable {
     /// Adds a job; `false` if the queue is closed.
     func push(_ job: PoolJob) -> Bool {
         self.locked {
-            guard !self.isClosed else { return false }
+            guard !self.closed else { return false }
             self.jobs.append(job)
             pthread_cond_signal(self.condition)
             return true
@@ -63,16 +63,26 @@ final class JobQueue: @unchecked Sendable {
                     }
                     return job
                 }
-                if self.isClosed { return nil }
+                if self.closed { return nil }
                 pthread_cond_wait(self.condition, self.mutex)
             }
         }
     }
 
+    /// Whether the queue takes no more jobs.
+    var isClosed: Bool {
+        self.locked { self.closed }
+    }
+
+    /// Whether the queue takes no more jobs and has none left.
+    var isClosedAndEmpty: Bool {
+        self.locked { self.closed && self.head >= self.jobs.count }
+    }
+
     /// Takes no more jobs; the queued ones are still handed out.
     func close() {
         self.locked {
-            self.isClosed = true
+            self.closed = true
             pthread_cond_broadcast(self.condition)
         }
     }
@@ -80,7 +90,7 @@ final class JobQueue: @unchecked Sendable {
     /// Takes no more jobs and hands out no more; returns the queued ones, which nobody will run.
     func terminate() -> [PoolJob] {
         self.locked {
-            self.isClosed = true
+            self.closed = true
             self.isTerminated = true
             pthread_cond_broadcast(self.condition)
             defer {

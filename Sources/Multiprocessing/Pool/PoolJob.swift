@@ -25,19 +25,28 @@ struct PoolJob: Sendable {
     /// The outcome a worker's reply describes.
     func outcome(ofReply reply: PythonValue) -> Outcome {
         guard case .tuple(let fields) = reply.unwrapped, fields.count >= 3, fields[1].intValue == self.id else {
-            return .failure(WorkerPoolError(code: .conversion, message: "the worker sent an unexpected reply to job \(self.id)"))
+            return .failure(
+                WorkerPoolError(code: .conversion, message: "the worker sent an unexpected reply to job \(self.id)")
+            )
         }
         switch fields[0].stringValue {
         case "ok":
             guard let outputs = fields[2].sequenceElements, outputs.count == self.inputs.count else {
-                return .failure(WorkerPoolError(code: .conversion, message: "the worker sent a malformed result for job \(self.id)"))
+                return .failure(
+                    WorkerPoolError(code: .conversion, message: "the worker sent a malformed result for job \(self.id)")
+                )
             }
             return .success(outputs)
         case "error" where fields.count == 4:
-            let failure = RemoteFailure(typeName: fields[2].stringValue ?? "Error", message: fields[3].stringValue ?? "")
+            let failure = RemoteFailure(
+                typeName: fields[2].stringValue ?? "Error",
+                message: fields[3].stringValue ?? ""
+            )
             return .failure(.taskFailed(failure, task: self.taskName))
         default:
-            return .failure(WorkerPoolError(code: .conversion, message: "the worker sent an unexpected reply to job \(self.id)"))
+            return .failure(
+                WorkerPoolError(code: .conversion, message: "the worker sent an unexpected reply to job \(self.id)")
+            )
         }
     }
 }

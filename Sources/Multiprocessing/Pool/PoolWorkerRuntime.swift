@@ -1,9 +1,10 @@
+import Pickle
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Pickle
 
 /// The worker side of a ``WorkerPool``: runs the initializer, then each job the parent sends, until the parent
 /// closes the channel.
@@ -55,7 +56,12 @@ struct PoolWorkerRuntime {
         guard let task = self.registry.task(named: name) as? any ProcessTask.Type else {
             throw self.unknown(name, kind: "process task (initializer)")
         }
-        try await Self.run(task, arguments: fields[2], manager: ManagerCredentials(pythonValue: fields[3]), connections: connections)
+        try await Self.run(
+            task,
+            arguments: fields[2],
+            manager: ManagerCredentials(pythonValue: fields[3]),
+            connections: connections
+        )
     }
 
     private static func run<Task: ProcessTask>(

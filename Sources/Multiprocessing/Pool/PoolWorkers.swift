@@ -95,6 +95,13 @@ final class PoolWorkers: Sendable {
         }
     }
 
+    /// ``terminate()`` unless ``close()`` was called.
+    func terminateIfOpen() {
+        if !self.queue.isClosed {
+            self.terminate()
+        }
+    }
+
     /// The process ids of the current workers.
     var workerPIDs: [pid_t] {
         self.state.withLock { state in state.pids.sorted { $0.key < $1.key }.map(\.value) }
@@ -134,7 +141,6 @@ final class PoolWorkers: Sendable {
                 kill(current.pid, SIGKILL)
                 let status = ChildProcess.waitForTermination(of: current.pid)
                 self.forget(slot: slot)
-                worker = nil
                 if self.isTerminating {
                     job.complete(.failure(.terminated))
                 } else {
@@ -142,13 +148,14 @@ final class PoolWorkers: Sendable {
                         .failure(.workerDied(task: job.taskName, jobID: job.id, pid: current.pid, status: status))
                     )
                 }
+                worker = self.replacement(slot: slot)
                 continue
             }
             job.complete(job.outcome(ofReply: reply))
             current.completedJobs += 1
             if let limit = self.maxTasksPerChild, current.completedJobs >= limit {
                 self.retire(current, slot: slot)
-                worker = nil
+                worker = self.replacement(slot: slot)
             } else {
                 worker = current
             }
@@ -163,6 +170,13 @@ final class PoolWorkers: Sendable {
         if last {
             self.finished.resolve(true)
         }
+    }
+
+    /// A new worker for a slot whose worker ended, started at once as Python's pool does (so the pool keeps its
+    /// size); `nil` when the pool is ending, or if it cannot start (the next job then tries again).
+    private func replacement(slot: Int) -> Worker? {
+        guard !self.isTerminating, !self.queue.isClosedAndEmpty else { return nil }
+        return try? self.startWorker(slot: slot)
     }
 
     /// Closes a worker's channel, which tells it to exit, and reaps it.

@@ -80,6 +80,11 @@ public final class WorkerPool: Sendable {
         try self.workers.start()
     }
 
+    /// Terminates the workers if the pool was never closed, so that dropping a pool does not leave them behind.
+    deinit {
+        self.workers.terminateIfOpen()
+    }
+
     /// The number of worker processes.
     public var processes: Int { self.workers.processes }
 

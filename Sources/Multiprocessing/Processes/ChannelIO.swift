@@ -1,9 +1,10 @@
+import Pickle
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Pickle
 
 /// Blocking, framed messages on the socket between a parent and a child: a 4-byte big-endian length, then a pickle
 /// of one ``PythonValue`` (the framing CPython's `multiprocessing.connection` uses for short messages).
@@ -48,7 +49,9 @@ enum ChannelIO {
             throw .malformed("a message of \(body.count) bytes is larger than \(Self.maximumMessageSize)")
         }
         let count = UInt32(body.count)
-        var frame: [UInt8] = [UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff)]
+        var frame: [UInt8] = [
+            UInt8(count >> 24), UInt8((count >> 16) & 0xff), UInt8((count >> 8) & 0xff), UInt8(count & 0xff),
+        ]
         frame += body
         try Self.writeAll(frame, to: descriptor)
     }

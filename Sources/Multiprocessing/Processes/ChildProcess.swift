@@ -65,13 +65,9 @@ public final class ChildProcess: Sendable {
         let spawned = try Spawner.spawn(role: ProcessRole.child.rawValue, executable: executable)
         let child = ChildProcess(pid: spawned.pid, taskName: Task.name, arguments: arguments)
         child.watchForExit()
-        defer { close(spawned.channel) }
-        do {
-            try ChannelIO.send(payload.pythonValue, on: spawned.channel)
-        } catch {
-            // The child ended before reading its payload; its status tells why.
-            _ = error
-        }
+        // If the child ends before reading its payload, the send fails and its exit status tells why.
+        try? ChannelIO.send(payload.pythonValue, on: spawned.channel)
+        ChannelIO.closeChannel(spawned.channel)
         return child
     }
 

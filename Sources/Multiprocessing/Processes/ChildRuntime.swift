@@ -1,9 +1,10 @@
+import Pickle
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Pickle
 
 /// The child side of ``ChildProcess``: reads the payload, runs the task, and reports failures as Python does.
 struct ChildRuntime {
@@ -26,7 +27,8 @@ struct ChildRuntime {
             Self.report(
                 ChildProcessError(
                     code: .unknownTask,
-                    message: "no process task named '\(payload.taskName)' is registered with ProcessRole.bootstrap(tasks:) "
+                    message:
+                        "no process task named '\(payload.taskName)' is registered with ProcessRole.bootstrap(tasks:) "
                         + "(registered: \(self.registry.names.joined(separator: ", ")))"
                 )
             )
@@ -50,7 +52,11 @@ struct ChildRuntime {
         payload: ChildPayload,
         connections: ManagerConnections
     ) async throws {
-        let arguments = try await connections.decode(Task.Arguments.self, from: payload.arguments, manager: payload.manager)
+        let arguments = try await connections.decode(
+            Task.Arguments.self,
+            from: payload.arguments,
+            manager: payload.manager
+        )
         try await Task.run(arguments)
     }
 

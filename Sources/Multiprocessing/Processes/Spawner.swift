@@ -6,7 +6,8 @@ import Darwin
 
 /// Starts this program (or another executable) again as a child with a role, using `posix_spawn`.
 ///
-/// The child inherits standard input, output and error. Its end of a fresh Unix socket pair becomes descriptor 3:
+/// The child inherits standard input, output and error, and no other descriptor. Its end of a fresh Unix socket
+/// pair becomes descriptor 3:
 /// the parent sends the child's instructions (and the manager's authkey) through it, so no secret appears in the
 /// child's arguments or environment, which other users of the machine can read.
 enum Spawner {
@@ -41,7 +42,11 @@ enum Spawner {
     static func spawn(role: String, executable: String?) throws(ChildProcessError) -> Spawned {
         var sockets: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
-            throw ChildProcessError(code: .spawnFailed, message: "cannot create a socket pair for the child", errno: errno)
+            throw ChildProcessError(
+                code: .spawnFailed,
+                message: "cannot create a socket pair for the child",
+                errno: errno
+            )
         }
         // Keep the child's end above the standard descriptors and the target, so dup2 always copies it (a copy
         // is what clears close-on-exec) and never overwrites it.
@@ -62,6 +67,13 @@ enum Spawner {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, childEnd, Self.channelDescriptor)
+        #if os(Linux)
+        // Descriptors other code left inheritable (pipes to other programs, listening sockets) stay out of the
+        // child, or they would stay open as long as it runs and keep their readers from seeing the end.
+        if let closeFrom = Self.addCloseFrom {
+            _ = closeFrom(&actions, Self.channelDescriptor + 1)
+        }
+        #endif
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -90,6 +102,21 @@ enum Spawner {
         }
         return Spawned(pid: pid, channel: sockets[0])
     }
+
+    #if os(Linux)
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which its headers hide from Swift.
+    private static let addCloseFrom:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else {
+                return nil
+            }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self
+            )
+        }()
+    #endif
 
     /// This process's environment with the role variable set to `role`, as C strings ending in `nil`.
     private static func environment(role: String) -> [UnsafeMutablePointer<CChar>?] {
