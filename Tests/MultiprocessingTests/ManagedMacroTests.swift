@@ -86,7 +86,7 @@ struct ManagedMacroTests {
 
     @Test("a Swift client drives a hosted Counter through Counter.Proxy")
     func proxyThroughServer() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
             #expect(try await counter.increment(n: 2) == 7)
             #expect(try await counter.increment() == 8)
@@ -101,7 +101,7 @@ struct ManagedMacroTests {
 
     @Test("an error thrown by a method reaches the proxy as a typed ManagerError")
     func errors() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(9)]))
             let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
             #expect(error?.code == .valueError)
@@ -111,7 +111,7 @@ struct ManagedMacroTests {
 
     @Test("concurrent calls on one object run one at a time")
     func serialised() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<50 {
@@ -122,10 +122,50 @@ struct ManagedMacroTests {
             #expect(try await counter.value() == 50)
         }
     }
+    @Test("a stock CPython client creates and calls a Counter through AutoProxy")
+    func pythonClient() async throws {
+        try await withCounterManager { client, key in
+            guard case .unix(let path) = client.address else {
+                Issue.record("expected a Unix socket address, got \(client.address)")
+                return
+            }
+            let output = try await runPython(
+                """
+                import os
+                from multiprocessing.managers import BaseManager
+                class M(BaseManager): pass
+                M.register('Counter')
+                m = M(address=os.environ['ADDRESS'], authkey=bytes.fromhex(os.environ['AUTHKEY']))
+                m.connect()
+                c = m.Counter(5)
+                print(c.increment(2))
+                print(c.increment(n=3))
+                print(c.add(4, times=2))
+                print(c.value())
+                print(c.reset())
+                try:
+                    c.check(-1)
+                except ValueError as error:
+                    print('ValueError', error)
+                try:
+                    c.increment(1, 2)
+                except TypeError as error:
+                    print('TypeError', error)
+                """,
+                environment: ["ADDRESS": path, "AUTHKEY": key.hexString]
+            )
+            #expect(
+                output == [
+                    "7", "10", "18", "18", "None", "ValueError count 0 exceeds -1",
+                    "TypeError increment() takes 1 positional argument but 2 were given",
+                ]
+            )
+        }
+    }
 }
 
 /// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
-private func withCounterManager(_ body: (ManagerClient) async throws -> Void) async throws {
+private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("managed-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -137,7 +177,7 @@ private func withCounterManager(_ body: (ManagerClient) async throws -> Void) as
     do {
         let client = try await ManagerClient.connect(to: server.boundAddresses[0], authKey: key)
         do {
-            try await body(client)
+            try await body(client, key)
         } catch {
             await client.close()
             throw error
@@ -148,4 +188,49 @@ private func withCounterManager(_ body: (ManagerClient) async throws -> Void) as
         throw error
     }
     await server.shutdown()
+}
+
+/// Runs a Python 3 script and returns its output lines; fails if it exits non-zero or runs past 30 seconds.
+private func runPython(_ script: String, environment: [String: String]) async throws -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    let exited = AsyncStream<Void>.makeStream()
+    process.terminationHandler = { _ in exited.continuation.finish() }
+    try process.run()
+    let finished = await withTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            for await _ in exited.stream {}
+            return true
+        }
+        group.addTask {
+            try? await Task.sleep(for: .seconds(30))
+            return false
+        }
+        let first = await group.next() ?? false
+        group.cancelAll()
+        return first
+    }
+    guard finished else {
+        process.terminate()
+        throw PythonScriptFailure(message: "python3 did not finish within 30 seconds")
+    }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    guard process.terminationStatus == 0 else {
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        throw PythonScriptFailure(message: "python3 exited with \(process.terminationStatus): \(stderr)")
+    }
+    return text.split(separator: "\n").map(String.init)
+}
+
+/// A Python script that failed or hung.
+private struct PythonScriptFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { self.message }
 }
