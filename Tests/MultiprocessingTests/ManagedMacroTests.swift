@@ -46,6 +46,31 @@ actor Counter {
     func hidden() {}
 }
 
+/// An actor with two initializers, the throwing one chosen for clients, and a non-public method exposed.
+@Managed
+actor Vault {
+    private let seed: Int
+
+    init() {
+        self.seed = 0
+    }
+
+    @ManagedExposed
+    init(seed: Int) throws {
+        guard seed >= 0 else { throw VaultError.negativeSeed }
+        self.seed = seed
+    }
+
+    @ManagedExposed
+    func peek() -> Int {
+        self.seed
+    }
+}
+
+enum VaultError: Error {
+    case negativeSeed
+}
+
 @Suite("@Managed actors hosted by a manager", .timeLimit(.minutes(1)))
 struct ManagedMacroTests {
     @Test("the macro reports the type id and the public methods as exposed")
@@ -55,6 +80,16 @@ struct ManagedMacroTests {
         #expect(Counter.alsoAcceptedMethods == ["__getattribute__", "__setattr__"])
         #expect(Counter.Proxy.typeID == "Counter")
         #expect(Counter.Proxy.pythonProxyType == .managers("AutoProxy"))
+    }
+
+    @Test("the marked initializer builds instances; a Swift error it throws becomes RuntimeError")
+    func throwingInitializer() async throws {
+        #expect(Vault.exposedMethods == ["peek"])
+        let vault = try Vault(managedArguments: ManagedArguments(callee: "Vault", keywords: PythonDict(stringKeys: ["seed": .int(4)])))
+        #expect(try await vault.invokeManagedMethod("peek", ManagedArguments(callee: "peek")) == .int(4))
+        #expect(throws: PythonException.runtimeError("VaultError: negativeSeed")) {
+            _ = try Vault(managedArguments: ManagedArguments(callee: "Vault", positional: [.int(-1)]))
+        }
     }
 
     @Test("positional and keyword arguments bind to Swift labels, with Python's errors for mistakes")
