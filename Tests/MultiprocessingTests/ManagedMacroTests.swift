@@ -85,7 +85,9 @@ struct ManagedMacroTests {
     @Test("the marked initializer builds instances; a Swift error it throws becomes RuntimeError")
     func throwingInitializer() async throws {
         #expect(Vault.exposedMethods == ["peek"])
-        let vault = try Vault(managedArguments: ManagedArguments(callee: "Vault", keywords: PythonDict(stringKeys: ["seed": .int(4)])))
+        let vault = try Vault(
+            managedArguments: ManagedArguments(callee: "Vault", keywords: PythonDict(stringKeys: ["seed": .int(4)]))
+        )
         #expect(try await vault.invokeManagedMethod("peek", ManagedArguments(callee: "peek")) == .int(4))
         #expect(throws: PythonException.runtimeError("VaultError: negativeSeed")) {
             _ = try Vault(managedArguments: ManagedArguments(callee: "Vault", positional: [.int(-1)]))
@@ -97,24 +99,40 @@ struct ManagedMacroTests {
         let counter = try Counter(managedArguments: ManagedArguments(callee: "Counter", positional: [.int(5)]))
         #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment")) == .int(6))
         let keywords = PythonDict(stringKeys: ["n": .int(4)])
-        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: keywords)) == .int(10))
+        #expect(
+            try await counter.invokeManagedMethod(
+                "increment",
+                ManagedArguments(callee: "increment", keywords: keywords)
+            ) == .int(10)
+        )
         let byName = PythonDict(stringKeys: ["x": .int(2), "times": .int(3)])
-        #expect(try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16))
+        #expect(
+            try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16)
+        )
         #expect(try await counter.invokeManagedMethod("reset", ManagedArguments(callee: "reset")) == .none)
-        #expect(try await counter.invokeManagedMethod("__getattribute__", ManagedArguments(callee: "__getattribute__", positional: [.string("label")])) == .string("c"))
+        #expect(
+            try await counter.invokeManagedMethod(
+                "__getattribute__",
+                ManagedArguments(callee: "__getattribute__", positional: [.string("label")])
+            ) == .string("c")
+        )
 
         await #expect(throws: PythonException.typeError("add() missing 1 required positional argument: 'x'")) {
             try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add"))
         }
         await #expect(throws: PythonException.typeError("increment() got an unexpected keyword argument 'by'")) {
-            try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: PythonDict(stringKeys: ["by": .int(1)])))
+            try await counter.invokeManagedMethod(
+                "increment",
+                ManagedArguments(callee: "increment", keywords: PythonDict(stringKeys: ["by": .int(1)]))
+            )
         }
         await #expect(throws: PythonException.attributeError("'Counter' object has no attribute 'hidden'")) {
             _ = try await counter.invokeManagedMethod("hidden", ManagedArguments(callee: "hidden"))
         }
         await #expect(throws: PythonException.attributeError("property 'doubled' of 'Counter' object has no setter")) {
             try await counter.invokeManagedMethod(
-                "__setattr__", ManagedArguments(callee: "__setattr__", positional: [.string("doubled"), .int(1)])
+                "__setattr__",
+                ManagedArguments(callee: "__setattr__", positional: [.string("doubled"), .int(1)])
             )
         }
     }
@@ -201,7 +219,9 @@ struct ManagedMacroTests {
 
 /// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
 private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("managed-\(UUID().uuidString.prefix(8))")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "managed-\(UUID().uuidString.prefix(8))"
+    )
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let key = AuthKey.random()
