@@ -126,6 +126,13 @@ let package = Package(
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
+        // Decode/encode throughput of the pickle codec next to CPython's C pickle (release build).
+        .executableTarget(
+            name: "pickle-benchmark",
+            dependencies: ["Pickle"],
+            path: "Benchmarks/PickleBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // The @Managed macro: ManagedObject conformances and typed proxies for user actors.
         .macro(
             name: "MultiprocessingMacros",
@@ -148,6 +155,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: [
@@ -155,6 +163,8 @@ let package = Package(
                 "ManagerServer",
                 "ManagerWire",
                 "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -70,6 +70,9 @@ def default_start_method():
 SERVER_START_TIMEOUT = 30.0
 SERVER_STOP_TIMEOUT = 10.0
 
+# Servers and test processes running now, each in its own session: killed if the runner is stopped.
+LIVE_PROCESSES = set()
+
 
 # ---------------------------------------------------------------------------------------------
 # Building the suite's classes (used both for --list/selection and inside each class subprocess)
@@ -226,7 +229,8 @@ def run_child(spec_path):
         def addSubTest(self, test, subtest, err):
             super().addSubTest(test, subtest, err)
             if err is not None:
-                record(subtest, 'failed', self._exc_info_to_string(err, test))
+                # Recorded under the test's own name: a failed subtest fails its test.
+                record(test, 'failed', f'{subtest.id()}\n{self._exc_info_to_string(err, test)}')
 
     suite = unittest.TestSuite(cls(name) for name in spec['tests'])
     runner = unittest.TextTestRunner(stream=sys.stderr, verbosity=2, resultclass=RecordingResult)
@@ -240,7 +244,8 @@ def run_child(spec_path):
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.flush()
     sys.stderr.flush()
-    # Leave without running atexit finalizers of leftover proxies against a stopped server.
+    # Every outcome is recorded. Skip the interpreter's teardown: its finalizers (decrefs of leftover
+    # proxies) belong to no test, and the runner stops the server and kills leftover children next.
     os._exit(0)
 
 
@@ -294,6 +299,7 @@ class Server:
         self.output = open(self.output_path, 'wb')
         self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=self.output, start_new_session=True)
+        LIVE_PROCESSES.add(self.process)
         self.drainer = None
 
     def wait_until_listening(self, timeout):
@@ -339,6 +345,7 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
                 status = None
+        LIVE_PROCESSES.discard(self.process)
         if self.drainer is not None:
             self.drainer.join(timeout=5)
         self.process.stdout.close()
@@ -396,6 +403,7 @@ def run_unit(args, class_name, tests, report):
         child = subprocess.Popen([args.python, os.path.abspath(__file__), '--_child', spec_path],
                                  stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                  start_new_session=True)
+        LIVE_PROCESSES.add(child)
         timed_out = False
         try:
             child.wait(timeout=args.timeout + 10)
@@ -405,6 +413,7 @@ def run_unit(args, class_name, tests, report):
             child.wait()
         # Forked test children the unit left behind must not outlive it.
         kill_group(child)
+        LIVE_PROCESSES.discard(child)
     elapsed = time.monotonic() - began
     server_status = server.stop()
 
@@ -478,6 +487,25 @@ def run_unit(args, class_name, tests, report):
     return rerun
 
 
+def run_units(args, units, report, started):
+    """Run the units in order, within --total-timeout; returns how many ran."""
+    unit_count = 0
+    while units:
+        class_name, tests = units.pop(0)
+        if args.total_timeout and time.monotonic() - started > args.total_timeout:
+            for test in tests:
+                report(f'{class_name}.{test}', 'failed',
+                       f'not run: the --total-timeout of {args.total_timeout:.0f} s was used up', 0.0)
+            continue
+        unit_count += 1
+        rerun = run_unit(args, class_name, tests, report)
+        if rerun:
+            print(f'  (running the {len(rerun)} tests of {class_name} after the hung test with a fresh server)',
+                  flush=True)
+            units.insert(0, (class_name, rerun))
+    return unit_count
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Run CPython's manager regression tests against an external manager server.")
@@ -506,6 +534,9 @@ def main(argv=None):
     parser.add_argument('--fail-env-changed', action='store_true',
                         help="count a class whose tests altered the environment (the suite's leak and "
                              "dangling-process warnings) as a failure")
+    parser.add_argument('--run-excluded', action='store_true',
+                        help='run the EXCLUDED tests too (to audit the exclusions against --cpython-server; '
+                             'with -v the runner lists the globals the server unpickled)')
     parser.add_argument('--keep-temp', action='store_true', help='keep the per-unit temporary directories')
     parser.add_argument('--_child', metavar='SPEC', help=argparse.SUPPRESS)
     parser.add_argument('--_cpython-server', nargs=3, metavar='ARG', help=argparse.SUPPRESS)
@@ -518,7 +549,9 @@ def main(argv=None):
     # A parent may hand us a blocked or ignored SIGTERM (a Swift test's Foundation.Process does): the
     # servers and test processes inherit both across exec, and a server could then not be stopped.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A handler (unlike an ignored signal) is reset to the default in the processes we start. Stopped
+    # with SIGTERM, the runner kills its servers and test processes on the way out (see below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if os.path.realpath(args.python) != os.path.realpath(sys.executable):
         # Enumerate and run with the same interpreter: re-execute under it.
         os.execv(args.python, [args.python, os.path.abspath(__file__)] + (argv or sys.argv[1:]))
@@ -530,8 +563,12 @@ def main(argv=None):
             name = f'{class_name}.{test}'
             if args.filter and not any(f in name for f in args.filter):
                 continue
-            reason = exclusion_reason(class_name, test)
+            reason = None if args.run_excluded else exclusion_reason(class_name, test)
             (excluded if reason else selected).append((class_name, test, reason))
+
+    known = {c for c, _ in all_tests} | {f'{c}.{t}' for c, tests in all_tests for t in tests}
+    for stale in sorted(set(EXCLUDED) - known):
+        print(f'note: EXCLUDED names {stale}, which this Python\'s test module does not have', file=sys.stderr)
 
     if args.list:
         print(f'# Python {sys.version.split()[0]}, start method {args.start_method}')
@@ -579,20 +616,11 @@ def main(argv=None):
             units.extend((class_name, [t]) for t in chosen)
         else:
             units.append((class_name, chosen))
-    unit_count = 0
-    while units:
-        class_name, tests = units.pop(0)
-        if args.total_timeout and time.monotonic() - started > args.total_timeout:
-            for test in tests:
-                report(f'{class_name}.{test}', 'failed',
-                       f'not run: the --total-timeout of {args.total_timeout:.0f} s was used up', 0.0)
-            continue
-        unit_count += 1
-        rerun = run_unit(args, class_name, tests, report)
-        if rerun:
-            print(f'  (running the {len(rerun)} tests of {class_name} after the hung test with a fresh server)',
-                  flush=True)
-            units.insert(0, (class_name, rerun))
+    try:
+        unit_count = run_units(args, units, report, started)
+    finally:
+        for proc in list(LIVE_PROCESSES):
+            kill_group(proc)
     for class_name, test, reason in excluded:
         report(f'{class_name}.{test}', 'skipped', f'excluded: {reason}', 0.0)
     wall = time.monotonic() - started

@@ -173,8 +173,8 @@ package final class ManagerServer: Sendable {
         }
         try sync.addHandler(
             ServerConnectionHandler(
-                store: store, connectionID: connectionID, limits: configuration.pickleLimits,
-                logger: configuration.logger
+                store: store, connectionID: connectionID, peerProcess: PeerCredentials.process(of: channel),
+                limits: configuration.pickleLimits, logger: configuration.logger
             )
         )
     }

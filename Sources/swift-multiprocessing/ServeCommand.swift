@@ -75,8 +75,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Runs `action` on SIGINT or SIGTERM instead of dying, so the server can remove its socket file.
+    ///
+    /// The signals are unblocked first: a parent may have started this process with them blocked (Foundation's
+    /// `Process` does), and a blocked SIGTERM would never reach the handler.
     private static func onTermination(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        return [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: action)

@@ -58,3 +58,121 @@ struct PickleReaderTests {
         if case .bytes = elements[7] {} else { Issue.record("expected bytes, got \(elements[7])") }
     }
 }
+
+@Suite("PickleReader shapes")
+struct PickleReaderShapeTests {
+    let reader = PickleReader()
+
+    @Test("a CPython proxy pickle becomes a proxy reference")
+    func dictProxy() throws {
+        let bytes = hexBytes(
+            "80049575000000000000008c186d756c746970726f63657373696e672e6d616e6167657273948c0c52656275696c6450726f78799493942868008c094469637450726f787994939468008c05546f6b656e9493942981948c0464696374948c062f746d702f78948c03616263948794628c067069636b6c65947d94749452942e"
+        )
+        let value = try self.reader.read(bytes)
+        guard case .proxy(let proxy) = value else {
+            Issue.record("expected a proxy, got \(value)")
+            return
+        }
+        #expect(proxy == PythonProxyReference(proxyType: .managers("DictProxy"), typeID: "dict", address: "/tmp/x", objectID: "abc"))
+    }
+
+    @Test("an AutoProxy pickle keeps its TCP address and exposed methods")
+    func autoProxy() throws {
+        let bytes = hexBytes(
+            "80049598000000000000008c186d756c746970726f63657373696e672e6d616e6167657273948c0c52656275696c6450726f78799493942868008c094175746f50726f787994939468008c05546f6b656e9493942981948c055175657565948c093132372e302e302e31944d881386948c0437663031948794628c067069636b6c65947d948c076578706f736564948c03676574948c0370757494869473749452942e"
+        )
+        let value = try self.reader.read(bytes)
+        guard case .proxy(let proxy) = value else {
+            Issue.record("expected a proxy, got \(value)")
+            return
+        }
+        #expect(proxy.proxyType == .managers("AutoProxy"))
+        #expect(proxy.typeID == "Queue")
+        #expect(proxy.address == .tuple(["127.0.0.1", 5000]))
+        #expect(proxy.objectID == "7f01")
+        #expect(proxy.keywords["exposed"] == .tuple(["get", "put"]))
+        let again = try self.reader.read(try PickleWriter().write(value))
+        #expect(again == value)
+    }
+
+    @Test("a Token with the wrong shape stays an opaque object")
+    func wrongProxyShape() throws {
+        let proxy = PythonObject.reduce(.managers("RebuildProxy"), [.global(.managers("DictProxy")), "not a token", "pickle", .dict(PythonDict())])
+        let value = try self.reader.read(try PickleWriter().write(.object(proxy)))
+        if case .object = value {} else { Issue.record("expected an opaque object, got \(value)") }
+    }
+
+    @Test("recursion through a tuple decodes to a shared tuple with a recursive reference")
+    func recursionThroughTuple() throws {
+        // l = []; t = (l,); l.append(t); pickle.dumps(t, 4)
+        let value = try self.reader.read(hexBytes("8004950b000000000000005d9468008594613068012e"))
+        guard case .shared(let identity, .tuple(let elements)) = value, elements.count == 1,
+            case .list(let inner) = elements[0], inner.count == 1,
+            case .recursiveReference(let back) = inner[0]
+        else {
+            Issue.record("unexpected shape \(value)")
+            return
+        }
+        #expect(back == identity)
+        for protocolVersion in 2...5 {
+            let bytes = try PickleWriter(protocolVersion: protocolVersion).write(value)
+            let again = try self.reader.read(bytes)
+            guard case .shared(let id2, .tuple(let e2)) = again, case .list(let i2) = e2.first,
+                case .recursiveReference(let b2) = i2.first
+            else {
+                Issue.record("protocol \(protocolVersion): unexpected shape \(again)")
+                continue
+            }
+            #expect(b2 == id2)
+        }
+    }
+
+    @Test("an object referenced twice is shared with one identity")
+    func sharedList() throws {
+        // x = [1]; pickle.dumps([x, x], 2)
+        let shared = PythonValue.shared(PythonIdentity(rawValue: 7), .list([1]))
+        let bytes = try PickleWriter(protocolVersion: 2).write(.list([shared, shared]))
+        let value = try self.reader.read(bytes)
+        guard case .list(let elements) = value, case .shared(let a, _) = elements[0], case .shared(let b, _) = elements[1]
+        else {
+            Issue.record("unexpected shape \(value)")
+            return
+        }
+        #expect(a == b)
+    }
+
+    @Test("an exception reply reads as a PythonException")
+    func exception() throws {
+        let value = try self.reader.read(
+            hexBytes("80049527000000000000008c086275696c74696e73948c084b65794572726f729493948c076d697373696e6794859452942e")
+        )
+        #expect(PythonException(value) == PythonException.keyError("missing"))
+    }
+
+    @Test("Python 2 names are mapped in protocol 0–2 pickles only")
+    func pythonTwoNames() throws {
+        #expect(try self.reader.read(Array("c__builtin__\nxrange\n.".utf8)) == .global(.builtin("range")))
+        #expect(try self.reader.read(Array("cexceptions\nKeyError\n.".utf8)) == .global(.builtin("KeyError")))
+        #expect(try self.reader.read(Array("ccopy_reg\n_reconstructor\n.".utf8)) == .global(PythonGlobal(module: "copyreg", name: "_reconstructor")))
+        #expect(try self.reader.read([0x80, 0x03] + Array("c__builtin__\nset\n.".utf8)) == .global(PythonGlobal(module: "__builtin__", name: "set")))
+    }
+
+    @Test("text opcodes: STRING escapes, UNICODE escapes, FLOAT, LONG, INT booleans")
+    func textOpcodes() throws {
+        #expect(try self.reader.read(Array("S'a\\nb\\x41\\'c'\n.".utf8)) == "a\nbA'c")
+        #expect(try self.reader.read(Array("Vh\\u00e9\\U0001f600\n.".utf8)) == "hé😀")
+        #expect(try self.reader.read(Array("Va\\ud800\n.".utf8)) == .surrogateString([0x61, 0xED, 0xA0, 0x80]))
+        #expect(try self.reader.read(Array("F-1.5e-05\n.".utf8)) == -1.5e-05)
+        #expect(try self.reader.read(Array("L-123456789012345678901234567890L\n.".utf8)).description == "-123456789012345678901234567890")
+        #expect(try self.reader.read(Array("I01\n.".utf8)) == true)
+        if case .bool = try self.reader.read(Array("I00\n.".utf8)) {} else { Issue.record("I00 is not False") }
+        #expect(try self.reader.read([0x55, 0x02, 0xE9, 0x41, 0x2E]) == "éA")  // latin-1 fallback
+    }
+
+    @Test("lone surrogates in BINUNICODE keep their bytes")
+    func surrogates() throws {
+        let value = try self.reader.read([0x80, 0x04, 0x8C, 0x03, 0xED, 0xB0, 0x80, 0x2E])
+        #expect(value == .surrogateString([0xED, 0xB0, 0x80]))
+        #expect(try PickleWriter().write(value) == [0x80, 0x04, 0x95, 6, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x03, 0xED, 0xB0, 0x80, 0x2E])
+    }
+}

@@ -23,8 +23,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var readingPaused = false
     private var pendingRead = false
 
-    init(store: NIOLoopBound<ObjectStore>, connectionID: ConnectionID, limits: PickleLimits, logger: Logger) {
+    private let peerProcess: Int32?
+
+    init(
+        store: NIOLoopBound<ObjectStore>,
+        connectionID: ConnectionID,
+        peerProcess: Int32?,
+        limits: PickleLimits,
+        logger: Logger
+    ) {
         self.store = store
+        self.peerProcess = peerProcess
         self.connectionID = connectionID
         self.reader = PickleReader(limits: limits)
         self.writer = PickleWriter(protocolVersion: 4)
@@ -33,6 +42,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        let connectionID = self.connectionID
+        let process = self.peerProcess
+        self.onStore { store in store.connectionOpened(connectionID, process: process) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -43,6 +43,7 @@ extension ObjectStore {
         case .newObject(let object):
             let typeID = entry.methodToTypeID[method] ?? object.typeID
             let id = self.insert(object, type: self.types[typeID])
+            self.countProcessReference(to: id, from: connection, by: 1)
             reply(.proxy(exposed: self.entries[id]!.exposedOrder, typeID: self.entries[id]!.typeID, objectID: id))
         case .parked:
             break

@@ -1,6 +1,14 @@
 import Pickle
 
 extension ObjectStore {
+    /// A connection opened; `process` is its peer's process id when the socket tells it (Unix sockets).
+    package func connectionOpened(_ connection: ConnectionID, process: Int32?) {
+        self.eventLoop.preconditionInEventLoop()
+        if let process {
+            self.peerProcesses[connection] = process
+        }
+    }
+
     /// A connection closed: give back what it held and forget what it waited for.
     ///
     /// CPython does nothing here, so a worker killed while holding a lock blocks everyone forever and a killed
@@ -17,8 +25,15 @@ extension ObjectStore {
         }
         // A method channel may hold things in objects it never called directly (the Lock behind a Condition it
         // acquired), so every object hears of it; one-shot connections call no methods and skip this.
-        let visit = self.callers.remove(connection) == nil ? [] : self.entries.keys.sorted()
-        for id in visit {
+        let process = self.peerProcesses.removeValue(forKey: connection)
+        let wasMethodChannel = self.callers.remove(connection) != nil
+        let visit = wasMethodChannel ? self.entries.keys.sorted() : []
+        // Release only what a client abandoned. A Python process that exits normally gives back its references
+        // (`decref` from its finalizers) before its channels close, and may legitimately leave a Lock held for
+        // another process to release (CPython's own tests do); a killed process leaves its references behind.
+        // When the peer process is unknown (TCP), every closed channel counts as abandoned.
+        let abandoned = process.map { self.processReferences[$0] != nil } ?? true
+        for id in abandoned ? visit : [] {
             guard let entry = self.entries[id] else { continue }
             self.current = CurrentCall(connection: connection, objectID: id, reply: { _ in })
             let released = entry.object.connectionClosed(connection, in: self)
@@ -29,6 +44,10 @@ extension ObjectStore {
                     metadata: ["object": "\(id)", "typeid": "\(entry.typeID)", "peer": "\(connection)"]
                 )
             }
+        }
+        if let process, wasMethodChannel, !self.peerProcesses.values.contains(process) {
+            // The process's last channel: it has gone (or will open new connections, which start counting anew).
+            self.processReferences[process] = nil
         }
         for (id, count) in self.referencesOwned.removeValue(forKey: connection) ?? [:] {
             for _ in 0..<count {

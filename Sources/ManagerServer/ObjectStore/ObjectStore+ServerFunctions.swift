@@ -86,6 +86,7 @@ extension ObjectStore {
         do {
             let object = try type.make(CallArguments(constructorArguments, keywords: keywords), self)
             let id = self.insert(object, type: type)
+            self.countProcessReference(to: id, from: connection, by: 1)
             if charge {
                 self.referencesOwned[connection, default: [:]][id, default: 0] += 1
             }
@@ -101,6 +102,7 @@ extension ObjectStore {
         }
         self.entries[id]!.refcount += 1
         self.reclaimCandidates.remove(id)
+        self.countProcessReference(to: id, from: connection, by: 1)
         if charge {
             self.referencesOwned[connection, default: [:]][id, default: 0] += 1
         }
@@ -117,8 +119,19 @@ extension ObjectStore {
         }
         // A nested referent nobody holds a count on: CPython's decref of a manager-owned object is a no-op.
         guard entry.refcount > 0 else { return .returned(.none) }
+        self.countProcessReference(to: id, from: connection, by: -1)
         self.releaseReference(to: id)
         return .returned(.none)
+    }
+
+    /// Counts a reference taken or given back by the process behind `connection`, when it is known.
+    func countProcessReference(to id: String, from connection: ConnectionID, by delta: Int) {
+        guard let process = self.peerProcesses[connection] else { return }
+        let count = (self.processReferences[process]?[id] ?? 0) + delta
+        self.processReferences[process, default: [:]][id] = count > 0 ? count : nil
+        if self.processReferences[process]?.isEmpty == true {
+            self.processReferences[process] = nil
+        }
     }
 
     /// Drops one client reference; at zero the object becomes a reclaim candidate.

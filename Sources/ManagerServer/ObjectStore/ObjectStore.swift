@@ -46,6 +46,10 @@ package final class ObjectStore {
     var parkedCallsByConnection: [ConnectionID: Set<WaiterID>] = [:]
     /// Connections that have called methods (method channels), whose closing the objects must hear of.
     var callers: Set<ConnectionID> = []
+    /// The peer process of each Unix-socket connection (from `SO_PEERCRED`).
+    var peerProcesses: [ConnectionID: Int32] = [:]
+    /// Client references each peer process holds, by object id, counted across all its connections.
+    var processReferences: [Int32: [String: Int]] = [:]
     /// References owned by long-lived connections (Swift clients send `incref`/`decref` on their channel).
     var referencesOwned: [ConnectionID: [String: Int]] = [:]
     /// Entries whose count is zero, alive while a stored proxy reaches them; checked by reclaim passes.

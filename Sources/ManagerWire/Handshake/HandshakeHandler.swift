@@ -156,14 +156,16 @@ public final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHand
             self.timeoutTask?.cancel()
             self.timeoutTask = nil
             self.completionPromise?.fail(error)
-            context.fireErrorCaught(error)
+            // The verdict goes out before the error travels on: a later handler may close the channel on it.
             if let finalMessage {
                 let buffer = context.channel.allocator.buffer(bytes: finalMessage)
                 let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
                 context.writeAndFlush(Self.wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
                     loopBoundContext.value.close(promise: nil)
                 }
+                context.fireErrorCaught(error)
             } else {
+                context.fireErrorCaught(error)
                 context.close(promise: nil)
             }
         }

@@ -229,7 +229,57 @@ public final class ManagerClient: Sendable {
         }
     }
 
+    /// The channels ``withDedicatedChannel(isolation:_:)`` pinned to the current task, by client.
+    @TaskLocal private static var pinnedChannels: [ObjectIdentifier: ManagerConnection] = [:]
+
+    /// Runs `body` with every method call this task makes through this client on one channel of its own, as a
+    /// Python thread makes all its calls on one connection.
+    ///
+    /// A manager ties lock ownership to the channel: an `RLock`, and a `Condition` built on one, must be
+    /// acquired, waited on, notified and released through the same channel. ``RLockProxy`` and ``ConditionProxy``
+    /// use this in their `withLock`; use it yourself around bare `acquire()` and `release()` calls on them.
+    ///
+    /// Nested calls reuse the outer channel. Child tasks started inside `body` share it, so their blocking calls
+    /// wait for one another (a Python thread's calls do too). The channel is closed when `body` returns; with
+    /// swift-multiprocessing's server this also releases any lock still acquired through it.
+    ///
+    /// - Throws: ``ManagerError`` if the channel cannot be opened, or whatever `body` throws.
+    public func withDedicatedChannel<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        let key = ObjectIdentifier(self)
+        if Self.pinnedChannels[key] != nil {
+            return try await body()
+        }
+        let channel = try await Self.openChannel(address: self.address, authKey: self.authKey)
+        var pinned = Self.pinnedChannels
+        pinned[key] = channel
+        let result: Result
+        do {
+            result = try await Self.$pinnedChannels.withValue(pinned, operation: body)
+        } catch {
+            await channel.close()
+            throw error
+        }
+        await channel.close()
+        return result
+    }
+
     private func send(_ request: Request, mayBlock: Bool) async throws(ManagerError) -> Reply {
+        // Method calls inside `withDedicatedChannel` travel on the pinned channel; server functions (reference
+        // counting, which also runs from detached release tasks) keep their usual route.
+        if request.objectID != nil, let pinned = Self.pinnedChannels[ObjectIdentifier(self)] {
+            do {
+                return try await withTaskCancellationHandler {
+                    try await pinned.call(request)
+                } onCancel: {
+                    Task { await pinned.close() }
+                }
+            } catch {
+                throw ManagerError(code: .connection, message: "the call \(request.method) failed: \(error)")
+            }
+        }
         guard mayBlock else {
             do {
                 return try await self.channel.call(request)

@@ -76,6 +76,13 @@ public struct DictProxy<Key: Codable & Sendable, Value: Codable & Sendable>: Man
         try await self.invoke("keys", as: [Key].self)
     }
 
+    /// The keys, read one at a time through a server-side iterator, as Python's `for k in d` reads them.
+    ///
+    /// Use ``keys()`` for a copy of all keys in one round trip.
+    public func keysSequence() -> DictKeySequence<Key> {
+        DictKeySequence(dict: self.reference)
+    }
+
     /// The values, in insertion order.
     public func values() async throws(ManagerError) -> [Value] {
         try await self.invoke("values", as: [Value].self)

@@ -38,32 +38,24 @@ struct DecodedGraphConverter {
         node.referenceCount += 1
         guard node.referenceCount == 1 else { return }
         guard depth < self.maxDepth else { throw self.depthError() }
-        switch node.content {
-        case .list(let items), .tuple(let items), .dict(let items), .set(let items), .frozenSet(let items):
-            for child in items { try self.count(child, depth: depth + 1) }
-        case .object(let construction, let appended, let setItems, let states):
-            switch construction {
-            case .reduce(let callable, let arguments), .newObject(let callable, let arguments):
-                try self.count(callable, depth: depth + 1)
-                try self.count(arguments, depth: depth + 1)
-            case .newObjectEx(let cls, let arguments, let keywords):
-                try self.count(cls, depth: depth + 1)
-                try self.count(arguments, depth: depth + 1)
-                try self.count(keywords, depth: depth + 1)
-            case .instance(_, let arguments):
-                for child in arguments { try self.count(child, depth: depth + 1) }
-            case .object(let cls, let arguments):
-                try self.count(cls, depth: depth + 1)
-                for child in arguments { try self.count(child, depth: depth + 1) }
-            }
-            for child in appended { try self.count(child, depth: depth + 1) }
-            for child in setItems { try self.count(child, depth: depth + 1) }
-            for child in states { try self.count(child, depth: depth + 1) }
-        case .persistentID(let pid):
-            try self.count(pid, depth: depth + 1)
-        case .released:
-            break
+        for child in node.items { try self.count(child, depth: depth + 1) }
+        guard case .object(let construction) = node.kind else { return }
+        switch construction {
+        case .reduce(let callable, let arguments), .newObject(let callable, let arguments):
+            try self.count(callable, depth: depth + 1)
+            try self.count(arguments, depth: depth + 1)
+        case .newObjectEx(let cls, let arguments, let keywords):
+            try self.count(cls, depth: depth + 1)
+            try self.count(arguments, depth: depth + 1)
+            try self.count(keywords, depth: depth + 1)
+        case .instance(_, let arguments):
+            for child in arguments { try self.count(child, depth: depth + 1) }
+        case .object(let cls, let arguments):
+            try self.count(cls, depth: depth + 1)
+            for child in arguments { try self.count(child, depth: depth + 1) }
         }
+        for child in node.setItems { try self.count(child, depth: depth + 1) }
+        for child in node.states { try self.count(child, depth: depth + 1) }
     }
 
     private mutating func convert(_ item: DecodingItem, depth: Int) throws(PickleError) -> PythonValue {
@@ -116,12 +108,13 @@ struct DecodedGraphConverter {
 
     private mutating func convertContent(of node: DecodingNode, depth: Int) throws(PickleError) -> PythonValue {
         let childDepth = depth + 1
-        switch node.content {
-        case .list(let items):
+        let items = node.items
+        switch node.kind {
+        case .list:
             return .list(try self.convertAll(items, depth: childDepth))
-        case .tuple(let items):
+        case .tuple:
             return .tuple(try self.convertAll(items, depth: childDepth))
-        case .dict(let items):
+        case .dict:
             var dict = PythonDict()
             var index = 0
             while index + 1 < items.count {
@@ -135,7 +128,7 @@ struct DecodedGraphConverter {
                 index += 2
             }
             return .dict(dict)
-        case .set(let items), .frozenSet(let items):
+        case .set, .frozenSet:
             var set = PythonSet()
             for item in items {
                 let element = try self.convert(item, depth: childDepth)
@@ -145,9 +138,12 @@ struct DecodedGraphConverter {
                     throw self.unhashable(error)
                 }
             }
-            if case .set = node.content { return .set(set) }
+            if case .set = node.kind { return .set(set) }
             return .frozenSet(set)
-        case .object(let construction, let appended, let setItems, let states):
+        case .object(let construction):
+            let appended = items
+            let setItems = node.setItems
+            let states = node.states
             var object = PythonObject(construction: try self.convert(construction, depth: childDepth))
             object.appendedItems = try self.convertAll(appended, depth: childDepth)
             var index = 0
@@ -162,7 +158,8 @@ struct DecodedGraphConverter {
             }
             object.states = try self.convertAll(states, depth: childDepth)
             return .object(object)
-        case .persistentID(let pid):
+        case .persistentID:
+            guard let pid = items.first else { return .none }
             return .persistentID(try self.convert(pid, depth: childDepth))
         case .released:
             return .none

@@ -27,21 +27,22 @@ final class DecodingNode {
         case object(cls: DecodingItem, arguments: [DecodingItem])
     }
 
-    /// The node's contents.
-    enum Content {
-        case list([DecodingItem])
-        case tuple([DecodingItem])
-        /// Keys and values alternating.
-        case dict([DecodingItem])
-        case set([DecodingItem])
-        case frozenSet([DecodingItem])
-        case object(
-            construction: Construction,
-            appended: [DecodingItem],
-            setItems: [DecodingItem],
-            states: [DecodingItem]
-        )
-        case persistentID(DecodingItem)
+    /// What kind of value the node is; the operands live in ``items``, ``setItems`` and ``states``.
+    enum Kind {
+        /// `items` are the elements.
+        case list
+        /// `items` are the elements.
+        case tuple
+        /// `items` alternates keys and values.
+        case dict
+        /// `items` are the elements.
+        case set
+        /// `items` are the elements.
+        case frozenSet
+        /// `items` are the appended items, `setItems` alternates keys and values, `states` are the BUILD states.
+        case object(Construction)
+        /// `items` holds the persistent id.
+        case persistentID
         /// Released after decoding (breaks cycles and keeps teardown iterative).
         case released
     }
@@ -53,20 +54,36 @@ final class DecodingNode {
         case converted(PythonValue)
     }
 
-    var content: Content
+    var kind: Kind
+    /// Elements, dict keys and values, or an object's appended items (mutated in place: the node owns them).
+    var items: [DecodingItem]
+    /// An object's `SETITEM(S)` keys and values, alternating.
+    var setItems: [DecodingItem] = []
+    /// An object's `BUILD` states.
+    var states: [DecodingItem] = []
     /// How many references to this node the reachable graph holds (set by the counting pass).
     var referenceCount = 0
     /// The identity given to a node referenced more than once.
     var identity: PythonIdentity?
     var conversion: ConversionState = .pending
 
-    init(_ content: Content) {
-        self.content = content
+    init(_ kind: Kind, items: [DecodingItem] = []) {
+        self.kind = kind
+        self.items = items
+    }
+
+    /// Drops every reference the node holds.
+    func release() {
+        self.kind = .released
+        self.items = []
+        self.setItems = []
+        self.states = []
+        self.conversion = .pending
     }
 
     /// A name of the node's kind for error messages.
     var kindName: String {
-        switch self.content {
+        switch self.kind {
         case .list: return "list"
         case .tuple: return "tuple"
         case .dict: return "dict"

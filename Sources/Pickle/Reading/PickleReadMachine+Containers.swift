@@ -43,7 +43,7 @@ extension PickleReadMachine {
         if let (values, depth) = self.plainValues(items) {
             return try self.checkedValue(.tuple(values), depth: depth + 1)
         }
-        return .node(self.makeNode(.tuple(items)))
+        return .node(self.makeNode(.tuple, items))
     }
 
     /// A frozenset: a finished value when its items are, a node otherwise.
@@ -59,11 +59,11 @@ extension PickleReadMachine {
             }
             return try self.checkedValue(.frozenSet(set), depth: depth + 1)
         }
-        return .node(self.makeNode(.frozenSet(items)))
+        return .node(self.makeNode(.frozenSet, items))
     }
 
     mutating func makeObject(_ construction: DecodingNode.Construction) -> DecodingItem {
-        .node(self.makeNode(.object(construction: construction, appended: [], setItems: [], states: [])))
+        .node(self.makeNode(.object(construction)))
     }
 
     /// `APPEND`/`APPENDS` on a list or an opaque object.
@@ -71,17 +71,10 @@ extension PickleReadMachine {
         guard case .node(let node) = target else {
             throw self.error(.invalidValue, "APPEND applies to a list, not to a \(self.kindName(target))")
         }
-        switch node.content {
-        case .list(var elements):
-            node.content = .released
-            elements.append(contentsOf: items)
-            try self.checkLength(elements.count)
-            node.content = .list(elements)
-        case .object(let construction, var appended, let setItems, let states):
-            node.content = .released
-            appended.append(contentsOf: items)
-            try self.checkLength(appended.count)
-            node.content = .object(construction: construction, appended: appended, setItems: setItems, states: states)
+        switch node.kind {
+        case .list, .object:
+            node.items.append(contentsOf: items)
+            try self.checkLength(node.items.count)
         default:
             throw self.error(.invalidValue, "APPEND applies to a list, not to a \(node.kindName)")
         }
@@ -92,17 +85,13 @@ extension PickleReadMachine {
         guard case .node(let node) = target else {
             throw self.error(.invalidValue, "SETITEM applies to a dict, not to a \(self.kindName(target))")
         }
-        switch node.content {
-        case .dict(var elements):
-            node.content = .released
-            elements.append(contentsOf: items)
-            try self.checkLength(elements.count / 2)
-            node.content = .dict(elements)
-        case .object(let construction, let appended, var setItems, let states):
-            node.content = .released
-            setItems.append(contentsOf: items)
-            try self.checkLength(setItems.count / 2)
-            node.content = .object(construction: construction, appended: appended, setItems: setItems, states: states)
+        switch node.kind {
+        case .dict:
+            node.items.append(contentsOf: items)
+            try self.checkLength(node.items.count / 2)
+        case .object:
+            node.setItems.append(contentsOf: items)
+            try self.checkLength(node.setItems.count / 2)
         default:
             throw self.error(.invalidValue, "SETITEM applies to a dict, not to a \(node.kindName)")
         }

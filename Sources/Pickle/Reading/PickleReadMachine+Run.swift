@@ -135,9 +135,9 @@ extension PickleReadMachine {
                 self.push(item)
             }
         case .emptyList:
-            self.push(.node(self.makeNode(.list([]))))
+            self.push(.node(self.makeNode(.list)))
         case .list:
-            self.push(.node(self.makeNode(.list(try self.popMark()))))
+            self.push(.node(self.makeNode(.list, try self.popMark())))
         case .append:
             let value = try self.pop()
             try self.append([value], to: try self.top())
@@ -161,13 +161,13 @@ extension PickleReadMachine {
             let a = try self.pop()
             self.push(try self.makeTuple([a, b, c]))
         case .emptyDict:
-            self.push(.node(self.makeNode(.dict([]))))
+            self.push(.node(self.makeNode(.dict)))
         case .dict:
             let items = try self.popMark()
             guard items.count % 2 == 0 else {
                 throw self.error(.invalidValue, "DICT has an odd number of items (a key without a value)")
             }
-            self.push(.node(self.makeNode(.dict(items))))
+            self.push(.node(self.makeNode(.dict, items)))
         case .setItem:
             let value = try self.pop()
             let key = try self.pop()
@@ -179,17 +179,15 @@ extension PickleReadMachine {
             }
             try self.setItems(items, on: try self.top())
         case .emptySet:
-            self.push(.node(self.makeNode(.set([]))))
+            self.push(.node(self.makeNode(.set)))
         case .addItems:
             let items = try self.popMark()
             let target = try self.top()
-            guard case .node(let node) = target, case .set(var elements) = node.content else {
+            guard case .node(let node) = target, case .set = node.kind else {
                 throw self.error(.invalidValue, "ADDITEMS applies to a set, not to a \(self.kindName(target))")
             }
-            node.content = .released
-            elements.append(contentsOf: items)
-            try self.checkLength(elements.count)
-            node.content = .set(elements)
+            node.items.append(contentsOf: items)
+            try self.checkLength(node.items.count)
         case .frozenSet:
             self.push(try self.makeFrozenSet(try self.popMark()))
         case .get:
@@ -231,14 +229,10 @@ extension PickleReadMachine {
         case .build:
             let state = try self.pop()
             let target = try self.top()
-            guard case .node(let node) = target,
-                case .object(let construction, let appended, let setItems, var states) = node.content
-            else {
+            guard case .node(let node) = target, case .object = node.kind else {
                 throw self.error(.invalidValue, "BUILD applies to an object, not to a \(self.kindName(target))")
             }
-            node.content = .released
-            states.append(state)
-            node.content = .object(construction: construction, appended: appended, setItems: setItems, states: states)
+            node.states.append(state)
         case .inst:
             let module = try self.decodeName(try self.readLine())
             let name = try self.decodeName(try self.readLine())
@@ -273,7 +267,7 @@ extension PickleReadMachine {
             case .value(let value, let depth):
                 self.push(try self.checkedValue(.persistentID(value), depth: depth + 1))
             case .node:
-                self.push(.node(self.makeNode(.persistentID(pid))))
+                self.push(.node(self.makeNode(.persistentID, [pid])))
             }
         }
     }

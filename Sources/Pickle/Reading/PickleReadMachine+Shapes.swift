@@ -11,7 +11,7 @@ extension PickleReadMachine {
         case .value(.tuple(let values), let depth):
             return values.map { .value($0, depth: Swift.max(depth - 1, 0)) }
         case .node(let node):
-            if case .tuple(let items) = node.content { return items }
+            if case .tuple = node.kind { return node.items }
             return nil
         default:
             return nil
@@ -26,8 +26,8 @@ extension PickleReadMachine {
         case .value(.frozenSet(let set), let depth), .value(.set(let set), let depth):
             return set.elements.map { .value($0, depth: Swift.max(depth - 1, 0)) }
         case .node(let node):
-            switch node.content {
-            case .list(let items), .tuple(let items), .set(let items), .frozenSet(let items): return items
+            switch node.kind {
+            case .list, .tuple, .set, .frozenSet: return node.items
             default: return nil
             }
         default:
@@ -51,23 +51,23 @@ extension PickleReadMachine {
     {
         switch (global.module, global.name) {
         case ("builtins", "set"):
-            if items.isEmpty { return .node(self.makeNode(.set([]))) }
+            if items.isEmpty { return .node(self.makeNode(.set)) }
             guard items.count == 1, let elements = self.iterableItems(items[0]) else { return nil }
-            return .node(self.makeNode(.set(elements)))
+            return .node(self.makeNode(.set, elements))
         case ("builtins", "frozenset"):
             if items.isEmpty { return .value(.frozenSet(PythonSet()), depth: 1) }
             guard items.count == 1, let elements = self.iterableItems(items[0]) else { return nil }
             return try self.makeFrozenSet(elements)
         case ("builtins", "list"):
-            if items.isEmpty { return .node(self.makeNode(.list([]))) }
+            if items.isEmpty { return .node(self.makeNode(.list)) }
             guard items.count == 1, let elements = self.iterableItems(items[0]) else { return nil }
-            return .node(self.makeNode(.list(elements)))
+            return .node(self.makeNode(.list, elements))
         case ("builtins", "tuple"):
             if items.isEmpty { return .value(.tuple([]), depth: 1) }
             guard items.count == 1, let elements = self.iterableItems(items[0]) else { return nil }
             return try self.makeTuple(elements)
         case ("builtins", "dict"):
-            if items.isEmpty { return .node(self.makeNode(.dict([]))) }
+            if items.isEmpty { return .node(self.makeNode(.dict)) }
             return nil
         case ("builtins", "bytes"):
             if items.isEmpty { return .scalar(.bytes([])) }
@@ -133,16 +133,17 @@ extension PickleReadMachine {
         guard items.count == 4,
             case .value(.global(let proxyType), _) = items[0],
             case .node(let token) = items[1],
-            case .object(let construction, let appended, let setItems, let states) = token.content,
-            appended.isEmpty, setItems.isEmpty, states.count == 1,
+            case .object(let construction) = token.kind,
+            token.items.isEmpty, token.setItems.isEmpty, token.states.count == 1,
             case .newObject(let cls, let tokenArguments) = construction,
             case .value(.global(let tokenClass), _) = cls, tokenClass == .managers("Token"),
             case .value(.tuple(let noArguments), _) = tokenArguments, noArguments.isEmpty,
-            case .value(.tuple(let fields), _) = states[0], fields.count == 3,
+            case .value(.tuple(let fields), _) = token.states[0], fields.count == 3,
             case .string(let typeID) = fields[0], case .string(let objectID) = fields[2],
             case .value(.string(let serializer), _) = items[2],
-            case .node(let keywordNode) = items[3], case .dict(let keywordItems) = keywordNode.content
+            case .node(let keywordNode) = items[3], case .dict = keywordNode.kind
         else { return nil }
+        let keywordItems = keywordNode.items
         var keywords = PythonDict()
         var index = 0
         while index + 1 < keywordItems.count {

@@ -154,8 +154,8 @@ struct PickleReadMachine {
         return items
     }
 
-    mutating func makeNode(_ content: DecodingNode.Content) -> DecodingNode {
-        let node = DecodingNode(content)
+    mutating func makeNode(_ kind: DecodingNode.Kind, _ items: [DecodingItem] = []) -> DecodingNode {
+        let node = DecodingNode(kind, items: items)
         self.nodes.append(node)
         return node
     }
@@ -163,8 +163,7 @@ struct PickleReadMachine {
     /// Breaks every reference between nodes, so cycles are freed and deep graphs are torn down without recursion.
     mutating func releaseNodes() {
         for node in self.nodes {
-            node.content = .released
-            node.conversion = .pending
+            node.release()
         }
         self.nodes.removeAll()
         self.stack.removeAll()

@@ -56,8 +56,12 @@ final class RunningProcess: @unchecked Sendable {
     private var stdoutData = Data()
     private var stderrData = Data()
     private let exited = DispatchSemaphore(value: 0)
+    /// Yields whenever output arrives or the process exits, so waiters re-check without polling.
+    private let changes: AsyncStream<Void>
+    private let changed: AsyncStream<Void>.Continuation
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        (self.changes, self.changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         if executable.contains("/") {
             self.process.executableURL = URL(fileURLWithPath: executable)
             self.process.arguments = arguments
@@ -75,13 +79,17 @@ final class RunningProcess: @unchecked Sendable {
             let data = handle.availableData
             guard let self else { return }
             self.lock.withLock { self.stdoutData.append(data) }
+            self.changed.yield()
         }
         self.stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self else { return }
             self.lock.withLock { self.stderrData.append(data) }
         }
-        self.process.terminationHandler = { [exited] _ in exited.signal() }
+        self.process.terminationHandler = { [exited, changed] _ in
+            exited.signal()
+            changed.yield()
+        }
         try self.process.run()
     }
 
@@ -89,16 +97,26 @@ final class RunningProcess: @unchecked Sendable {
     var standardError: String { self.lock.withLock { String(decoding: self.stderrData, as: UTF8.self) } }
 
     /// Waits until a line of standard output satisfies `predicate`, or `timeout` passes.
-    func waitForLine(timeout: Duration, where predicate: (String) -> Bool) async -> String? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = self.standardOutput.split(separator: "\n").map(String.init).first(where: predicate) {
-                return line
+    func waitForLine(timeout: Duration, where predicate: @escaping @Sendable (String) -> Bool) async -> String? {
+        await withTaskGroup(of: String?.self) { group in
+            group.addTask { [self] in
+                var changes = self.changes.makeAsyncIterator()
+                repeat {
+                    if let line = self.standardOutput.split(separator: "\n").map(String.init).first(where: predicate) {
+                        return line
+                    }
+                    if !self.process.isRunning { return nil }
+                } while await changes.next() != nil
+                return nil
             }
-            if !self.process.isRunning { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
+            group.addTask {
+                try? await Task.sleep(for: timeout)  // the deadline, not a synchronisation
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
-        return nil
     }
 
     /// Waits for the process to exit; returns its status, or `nil` (after killing it) if `timeout` passes.
@@ -147,7 +165,9 @@ struct ServerUnderTest {
     let directory: URL
 
     /// Starts a server on a new Unix socket and waits (bounded) for it to listen.
-    static func start(_ flavor: Flavor, python: String = Pythons.default3) async throws -> ServerUnderTest {
+    static func start(
+        _ flavor: Flavor, python: String = Pythons.default3, extraArguments: [String] = []
+    ) async throws -> ServerUnderTest {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mp-interop-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let socket = directory.appendingPathComponent("manager.sock").path
@@ -155,7 +175,9 @@ struct ServerUnderTest {
         let process: RunningProcess
         switch flavor {
         case .swift:
-            process = try RunningProcess(BuildProducts.cli.path, ["serve", "--unix", socket, "--authkey-hex", keyHex])
+            process = try RunningProcess(
+                BuildProducts.cli.path, ["serve", "--unix", socket, "--authkey-hex", keyHex] + extraArguments
+            )
         case .cpython:
             process = try RunningProcess(python, [
                 "-c",

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// Clients killed with SIGKILL mid-operation, and hostile input, against `swift-multiprocessing serve`.
+@Suite("Server reliability against dead clients and hostile input", .timeLimit(.minutes(3)))
+struct ServerReliabilityTests {
+    @Test("what a killed client held is released, its parked calls are dropped, nothing is lost")
+    func deadClients() async throws {
+        try await Self.runScript("dead_clients.py", expecting: 9)
+    }
+
+    @Test("malformed frames, pickles, requests and handshakes get clear replies or a close; others keep working")
+    func hostileInput() async throws {
+        try await Self.runScript(
+            "hostile_input.py", expecting: 9,
+            serverArguments: ["--max-message-size", "1048576", "--handshake-timeout", "1"]
+        )
+    }
+
+    static func runScript(_ script: String, expecting cases: Int, serverArguments: [String] = []) async throws {
+        let server = try await ServerUnderTest.start(.swift, extraArguments: serverArguments)
+        let client = try RunningProcess(Pythons.default3, [BuildProducts.script(script).path, server.address, server.keyHex])
+        let status = await client.waitForExit(timeout: .seconds(120))
+        await server.stop()
+        let lines = client.standardOutput.split(separator: "\n")
+        for line in lines {
+            #expect(line.hasSuffix(": ok"), "\(line)")
+        }
+        #expect(lines.count == cases, "output:\n\(client.standardOutput)\n\(client.standardError)")
+        #expect(status == 0, "the script failed: \(client.standardError)")
+    }
+}
