@@ -216,6 +216,33 @@ struct ManagedMacroTests {
             )
         }
     }
+    @Test("Counter.Proxy drives a Python Counter class on CPython's server, properties included")
+    func proxyAgainstCPython() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "managed-py-\(UUID().uuidString.prefix(8))"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.sock").path
+        let key = AuthKey.random()
+        let server = try await startPythonCounterServer(socketPath: path, authKey: key)
+        do {
+            let client = try await ManagerClient.connect(to: .unix(path: path), authKey: key)
+            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
+            #expect(try await counter.increment(n: 2) == 7)
+            #expect(try await counter.add(3, times: 2) == 13)
+            #expect(try await counter.label == "c")
+            try await counter.setLabel("py")
+            #expect(try await counter.label == "py")
+            let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
+            #expect(error?.code == .valueError)
+            await client.close()
+        } catch {
+            server.terminate()
+            throw error
+        }
+        server.terminate()
+    }
 }
 
 /// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
@@ -244,4 +271,57 @@ private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws ->
         throw error
     }
     await server.shutdown()
+}
+
+/// Starts CPython's manager server hosting a Python `Counter` class with the Swift one's methods, exposing
+/// attribute access; it exits when its standard input closes or it is terminated.
+private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> Process {
+    let script = """
+        import os, sys, threading
+        from multiprocessing.managers import BaseManager
+        class Counter:
+            def __init__(self, start=0):
+                self.count = start
+                self.label = 'c'
+            def increment(self, n=1):
+                self.count += n
+                return self.count
+            def add(self, x, times=1):
+                self.count += x * times
+                return self.count
+            def check(self, limit):
+                if self.count > limit:
+                    raise ValueError(f'count {self.count} exceeds {limit}')
+                return self.count
+        class M(BaseManager): pass
+        M.register('Counter', Counter, exposed=('increment', 'add', 'check', '__getattribute__', '__setattr__'))
+        server = M(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2])).get_server()
+        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+        print('ready', flush=True)
+        server.serve_forever()
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: PythonInterpreter.python3)
+    process.arguments = ["-c", script, socketPath, authKey.hexString]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    let ready = Latch<Bool>()
+    output.fileHandleForReading.readabilityHandler = { handle in
+        let data = handle.availableData
+        guard !data.isEmpty else {
+            handle.readabilityHandler = nil
+            ready.resolve(false)
+            return
+        }
+        if String(decoding: data, as: UTF8.self).contains("ready") { ready.resolve(true) }
+    }
+    process.terminationHandler = { _ in ready.resolve(false) }
+    try process.run()
+    guard await ready.wait(timeout: .seconds(20)) == true else {
+        process.terminate()
+        throw TestFailure("CPython's manager server did not report ready within 20 seconds")
+    }
+    return process
 }
