@@ -144,6 +144,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "MultiprocessingMacrosTests",
+            dependencies: [
+                "MultiprocessingMacros",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The typed proxies against swift-multiprocessing's server and CPython's (python3 child processes).
         .testTarget(
             name: "MultiprocessingTests",

@@ -29,7 +29,8 @@ struct MacroArguments {
     }
 
     private static func string(_ expression: ExprSyntax, label: String) throws -> String {
-        guard let literal = expression.as(StringLiteralExprSyntax.self), let value = literal.representedLiteralValue else {
+        guard let literal = expression.as(StringLiteralExprSyntax.self), let value = literal.representedLiteralValue
+        else {
             throw Self.error(expression, label: label)
         }
         return value

@@ -18,7 +18,10 @@ struct ManagedDiagnostic: DiagnosticMessage, Error {
     )
 
     static func literalArgument(_ label: String) -> ManagedDiagnostic {
-        ManagedDiagnostic("literalArgument", "@Managed's '\(label)' argument must be written as a string literal or an array of them")
+        ManagedDiagnostic(
+            "literalArgument",
+            "@Managed's '\(label)' argument must be written as a string literal or an array of them"
+        )
     }
 
     static func unknownExposedName(_ name: String, typeName: String) -> ManagedDiagnostic {
@@ -52,7 +55,10 @@ struct ManagedDiagnostic: DiagnosticMessage, Error {
     )
 
     static func missingType(_ name: String) -> ManagedDiagnostic {
-        ManagedDiagnostic("missingType", "exposed property '\(name)' needs a type annotation (for example 'var \(name): String')")
+        ManagedDiagnostic(
+            "missingType",
+            "exposed property '\(name)' needs a type annotation (for example 'var \(name): String')"
+        )
     }
 
     static let severalInitializers = ManagedDiagnostic(

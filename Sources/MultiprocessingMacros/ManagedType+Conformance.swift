@@ -6,7 +6,9 @@ extension ManagedType {
         lines.append("\(self.access)static var typeID: String { \(literal(self.typeID)) }")
         lines.append("\(self.access)static var exposedMethods: [String] { \(literal(self.exposedMethodNames)) }")
         if !self.attributeMethodNames.isEmpty {
-            lines.append("\(self.access)static var alsoAcceptedMethods: [String] { \(literal(self.attributeMethodNames)) }")
+            lines.append(
+                "\(self.access)static var alsoAcceptedMethods: [String] { \(literal(self.attributeMethodNames)) }"
+            )
         }
         lines.append(self.initializerSource)
         lines.append(self.invokeSource)
@@ -112,7 +114,8 @@ private func bindings(_ parameters: [ManagedParameter], from arguments: String) 
     parameters.enumerated().map { index, parameter in
         let name = literal(parameter.keyword)
         if let defaultValue = parameter.defaultValue {
-            return "\(parameter.callLabel)try \(arguments).value(\(name), at: \(index), default: \(defaultValue.trimmedDescription))"
+            return
+                "\(parameter.callLabel)try \(arguments).value(\(name), at: \(index), default: \(defaultValue.trimmedDescription))"
         }
         return "\(parameter.callLabel)try \(arguments).value(\(name), at: \(index))"
     }.joined(separator: ", ")

@@ -26,7 +26,8 @@ extension ManagedType {
 
     private func proxyMethod(_ method: ManagedMethod) -> String {
         let parameters = method.parameters.map { parameter in
-            let head = parameter.label == parameter.name ? parameter.name : "\(parameter.label ?? "_") \(parameter.name)"
+            let head =
+                parameter.label == parameter.name ? parameter.name : "\(parameter.label ?? "_") \(parameter.name)"
             let tail = parameter.defaultValue.map { " = \($0.trimmedDescription)" } ?? ""
             return "\(head): \(parameter.type.trimmedDescription)\(tail)"
         }.joined(separator: ", ")
@@ -63,7 +64,10 @@ extension ManagedType {
 
     private func proxySetter(_ property: ManagedProperty) -> String {
         let name = "set" + property.name.prefix(1).uppercased() + property.name.dropFirst()
-        let call = remoteCall("__setattr__", [".string(\(literal(property.name)))", "self.reference.client.encode(newValue)"])
+        let call = remoteCall(
+            "__setattr__",
+            [".string(\(literal(property.name)))", "self.reference.client.encode(newValue)"]
+        )
         return """
             \(self.access)func \(name)(_ newValue: \(property.type.trimmedDescription)) async throws(ManagerError) {
                 _ = \(call)

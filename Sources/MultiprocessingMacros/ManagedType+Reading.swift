@@ -1,7 +1,6 @@
 import SwiftDiagnostics
 import SwiftSyntax
 
-
 extension ManagedType {
     /// Reads the actor `declaration` that `attribute` is attached to, passing mistakes to `report`.
     ///
@@ -31,7 +30,12 @@ extension ManagedType {
                 let methodName = function.name.trimmedDescription
                 found.insert(methodName)
                 guard !function.modifiers.isStatic,
-                    Self.isExposed(methodName, modifiers: function.modifiers, attributes: function.attributes, explicit: explicit),
+                    Self.isExposed(
+                        methodName,
+                        modifiers: function.modifiers,
+                        attributes: function.attributes,
+                        explicit: explicit
+                    ),
                     case .identifier = function.name.tokenKind
                 else { continue }
                 if let method = Self.method(function, report: report) {
@@ -42,7 +46,13 @@ extension ManagedType {
                     guard let pattern = binding.pattern.as(IdentifierPatternSyntax.self) else { continue }
                     let propertyName = pattern.identifier.trimmedDescription
                     found.insert(propertyName)
-                    guard Self.isExposed(propertyName, modifiers: variable.modifiers, attributes: variable.attributes, explicit: explicit)
+                    guard
+                        Self.isExposed(
+                            propertyName,
+                            modifiers: variable.modifiers,
+                            attributes: variable.attributes,
+                            explicit: explicit
+                        )
                     else { continue }
                     guard let annotation = binding.typeAnnotation ?? variable.bindings.last?.typeAnnotation else {
                         report(Diagnostic(node: binding, message: ManagedDiagnostic.missingType(propertyName)))
@@ -120,7 +130,9 @@ extension ManagedType {
             report(Diagnostic(node: initializer.initKeyword, message: ManagedDiagnostic.unsupportedInitializer))
             return nil
         }
-        guard let parameters = Self.parameters(initializer.signature.parameterClause, report: report) else { return nil }
+        guard let parameters = Self.parameters(initializer.signature.parameterClause, report: report) else {
+            return nil
+        }
         return ManagedInitializer(
             parameters: parameters,
             isThrowing: initializer.signature.effectSpecifiers?.throwsClause != nil
@@ -137,19 +149,33 @@ extension ManagedType {
             let name = parameter.secondName?.trimmedDescription ?? parameter.firstName.trimmedDescription
             if parameter.ellipsis != nil {
                 report(
-                    Diagnostic(node: parameter, message: ManagedDiagnostic.unsupportedParameter(name, "variadic parameters are not supported"))
+                    Diagnostic(
+                        node: parameter,
+                        message: ManagedDiagnostic.unsupportedParameter(name, "variadic parameters are not supported")
+                    )
                 )
                 valid = false
             } else if let attributed = parameter.type.as(AttributedTypeSyntax.self),
                 attributed.specifiers.contains(where: { $0.trimmedDescription == "inout" })
             {
                 report(
-                    Diagnostic(node: parameter, message: ManagedDiagnostic.unsupportedParameter(name, "an inout parameter cannot reach a remote caller"))
+                    Diagnostic(
+                        node: parameter,
+                        message: ManagedDiagnostic.unsupportedParameter(
+                            name,
+                            "an inout parameter cannot reach a remote caller"
+                        )
+                    )
                 )
                 valid = false
             }
             parameters.append(
-                ManagedParameter(label: label, name: name, type: parameter.type.trimmed, defaultValue: parameter.defaultValue?.value.trimmed)
+                ManagedParameter(
+                    label: label,
+                    name: name,
+                    type: parameter.type.trimmed,
+                    defaultValue: parameter.defaultValue?.value.trimmed
+                )
             )
         }
         return valid ? parameters : nil

@@ -46,6 +46,31 @@ actor Counter {
     func hidden() {}
 }
 
+/// An actor with two initializers, the throwing one chosen for clients, and a non-public method exposed.
+@Managed
+actor Vault {
+    private let seed: Int
+
+    init() {
+        self.seed = 0
+    }
+
+    @ManagedExposed
+    init(seed: Int) throws {
+        guard seed >= 0 else { throw VaultError.negativeSeed }
+        self.seed = seed
+    }
+
+    @ManagedExposed
+    func peek() -> Int {
+        self.seed
+    }
+}
+
+enum VaultError: Error {
+    case negativeSeed
+}
+
 @Suite("@Managed actors hosted by a manager", .timeLimit(.minutes(1)))
 struct ManagedMacroTests {
     @Test("the macro reports the type id and the public methods as exposed")
@@ -57,36 +82,64 @@ struct ManagedMacroTests {
         #expect(Counter.Proxy.pythonProxyType == .managers("AutoProxy"))
     }
 
+    @Test("the marked initializer builds instances; a Swift error it throws becomes RuntimeError")
+    func throwingInitializer() async throws {
+        #expect(Vault.exposedMethods == ["peek"])
+        let vault = try Vault(
+            managedArguments: ManagedArguments(callee: "Vault", keywords: PythonDict(stringKeys: ["seed": .int(4)]))
+        )
+        #expect(try await vault.invokeManagedMethod("peek", ManagedArguments(callee: "peek")) == .int(4))
+        #expect(throws: PythonException.runtimeError("VaultError: negativeSeed")) {
+            _ = try Vault(managedArguments: ManagedArguments(callee: "Vault", positional: [.int(-1)]))
+        }
+    }
+
     @Test("positional and keyword arguments bind to Swift labels, with Python's errors for mistakes")
     func binding() async throws {
         let counter = try Counter(managedArguments: ManagedArguments(callee: "Counter", positional: [.int(5)]))
         #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment")) == .int(6))
         let keywords = PythonDict(stringKeys: ["n": .int(4)])
-        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: keywords)) == .int(10))
+        #expect(
+            try await counter.invokeManagedMethod(
+                "increment",
+                ManagedArguments(callee: "increment", keywords: keywords)
+            ) == .int(10)
+        )
         let byName = PythonDict(stringKeys: ["x": .int(2), "times": .int(3)])
-        #expect(try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16))
+        #expect(
+            try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16)
+        )
         #expect(try await counter.invokeManagedMethod("reset", ManagedArguments(callee: "reset")) == .none)
-        #expect(try await counter.invokeManagedMethod("__getattribute__", ManagedArguments(callee: "__getattribute__", positional: [.string("label")])) == .string("c"))
+        #expect(
+            try await counter.invokeManagedMethod(
+                "__getattribute__",
+                ManagedArguments(callee: "__getattribute__", positional: [.string("label")])
+            ) == .string("c")
+        )
 
         await #expect(throws: PythonException.typeError("add() missing 1 required positional argument: 'x'")) {
             try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add"))
         }
         await #expect(throws: PythonException.typeError("increment() got an unexpected keyword argument 'by'")) {
-            try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment", keywords: PythonDict(stringKeys: ["by": .int(1)])))
+            try await counter.invokeManagedMethod(
+                "increment",
+                ManagedArguments(callee: "increment", keywords: PythonDict(stringKeys: ["by": .int(1)]))
+            )
         }
         await #expect(throws: PythonException.attributeError("'Counter' object has no attribute 'hidden'")) {
             _ = try await counter.invokeManagedMethod("hidden", ManagedArguments(callee: "hidden"))
         }
         await #expect(throws: PythonException.attributeError("property 'doubled' of 'Counter' object has no setter")) {
             try await counter.invokeManagedMethod(
-                "__setattr__", ManagedArguments(callee: "__setattr__", positional: [.string("doubled"), .int(1)])
+                "__setattr__",
+                ManagedArguments(callee: "__setattr__", positional: [.string("doubled"), .int(1)])
             )
         }
     }
 
     @Test("a Swift client drives a hosted Counter through Counter.Proxy")
     func proxyThroughServer() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
             #expect(try await counter.increment(n: 2) == 7)
             #expect(try await counter.increment() == 8)
@@ -101,7 +154,7 @@ struct ManagedMacroTests {
 
     @Test("an error thrown by a method reaches the proxy as a typed ManagerError")
     func errors() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(9)]))
             let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
             #expect(error?.code == .valueError)
@@ -111,7 +164,7 @@ struct ManagedMacroTests {
 
     @Test("concurrent calls on one object run one at a time")
     func serialised() async throws {
-        try await withCounterManager { client in
+        try await withCounterManager { client, _ in
             let counter = Counter.Proxy(reference: try await client.create("Counter"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<50 {
@@ -122,11 +175,81 @@ struct ManagedMacroTests {
             #expect(try await counter.value() == 50)
         }
     }
+    @Test("a stock CPython client creates and calls a Counter through AutoProxy")
+    func pythonClient() async throws {
+        try await withCounterManager { client, key in
+            guard case .unix(let path) = client.address else {
+                Issue.record("expected a Unix socket address, got \(client.address)")
+                return
+            }
+            let result = try await runPython(
+                """
+                import sys
+                from multiprocessing.managers import BaseManager
+                class M(BaseManager): pass
+                M.register('Counter')
+                m = M(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2]))
+                m.connect()
+                c = m.Counter(5)
+                print(c.increment(2))
+                print(c.increment(n=3))
+                print(c.add(4, times=2))
+                print(c.value())
+                print(c.reset())
+                try:
+                    c.check(-1)
+                except ValueError as error:
+                    print('ValueError', error)
+                try:
+                    c.increment(1, 2)
+                except TypeError as error:
+                    print('TypeError', error)
+                """,
+                arguments: [path, key.hexString]
+            )
+            #expect(result.status == 0, "python3 failed: \(result.errors)")
+            #expect(
+                result.output.split(separator: "\n").map(String.init) == [
+                    "7", "10", "18", "18", "None", "ValueError count 0 exceeds -1",
+                    "TypeError increment() takes 1 positional argument but 2 were given",
+                ]
+            )
+        }
+    }
+    @Test("Counter.Proxy drives a Python Counter class on CPython's server, properties included")
+    func proxyAgainstCPython() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "managed-py-\(UUID().uuidString.prefix(8))"
+        )
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.sock").path
+        let key = AuthKey.random()
+        let server = try await startPythonCounterServer(socketPath: path, authKey: key)
+        do {
+            let client = try await ManagerClient.connect(to: .unix(path: path), authKey: key)
+            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
+            #expect(try await counter.increment(n: 2) == 7)
+            #expect(try await counter.add(3, times: 2) == 13)
+            #expect(try await counter.label == "c")
+            try await counter.setLabel("py")
+            #expect(try await counter.label == "py")
+            let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
+            #expect(error?.code == .valueError)
+            await client.close()
+        } catch {
+            server.terminate()
+            throw error
+        }
+        server.terminate()
+    }
 }
 
 /// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
-private func withCounterManager(_ body: (ManagerClient) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("managed-\(UUID().uuidString.prefix(8))")
+private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "managed-\(UUID().uuidString.prefix(8))"
+    )
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let key = AuthKey.random()
@@ -137,7 +260,7 @@ private func withCounterManager(_ body: (ManagerClient) async throws -> Void) as
     do {
         let client = try await ManagerClient.connect(to: server.boundAddresses[0], authKey: key)
         do {
-            try await body(client)
+            try await body(client, key)
         } catch {
             await client.close()
             throw error
@@ -148,4 +271,57 @@ private func withCounterManager(_ body: (ManagerClient) async throws -> Void) as
         throw error
     }
     await server.shutdown()
+}
+
+/// Starts CPython's manager server hosting a Python `Counter` class with the Swift one's methods, exposing
+/// attribute access; it exits when its standard input closes or it is terminated.
+private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> Process {
+    let script = """
+        import os, sys, threading
+        from multiprocessing.managers import BaseManager
+        class Counter:
+            def __init__(self, start=0):
+                self.count = start
+                self.label = 'c'
+            def increment(self, n=1):
+                self.count += n
+                return self.count
+            def add(self, x, times=1):
+                self.count += x * times
+                return self.count
+            def check(self, limit):
+                if self.count > limit:
+                    raise ValueError(f'count {self.count} exceeds {limit}')
+                return self.count
+        class M(BaseManager): pass
+        M.register('Counter', Counter, exposed=('increment', 'add', 'check', '__getattribute__', '__setattr__'))
+        server = M(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2])).get_server()
+        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
+        print('ready', flush=True)
+        server.serve_forever()
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: PythonInterpreter.python3)
+    process.arguments = ["-c", script, socketPath, authKey.hexString]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    let ready = Latch<Bool>()
+    output.fileHandleForReading.readabilityHandler = { handle in
+        let data = handle.availableData
+        guard !data.isEmpty else {
+            handle.readabilityHandler = nil
+            ready.resolve(false)
+            return
+        }
+        if String(decoding: data, as: UTF8.self).contains("ready") { ready.resolve(true) }
+    }
+    process.terminationHandler = { _ in ready.resolve(false) }
+    try process.run()
+    guard await ready.wait(timeout: .seconds(20)) == true else {
+        process.terminate()
+        throw TestFailure("CPython's manager server did not report ready within 20 seconds")
+    }
+    return process
 }

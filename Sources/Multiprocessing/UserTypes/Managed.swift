@@ -12,10 +12,11 @@
 ///     public var label: String = "c"
 /// }
 ///
-/// let server = try await ManagerServer.start(configuration: ..., types: [HostedType(managing: Counter.self)])
-/// let counter = Counter.Proxy(reference: try await client.create("Counter", [5]))
+/// // With a manager whose server hosts Counter:
+/// let counter = Counter.Proxy(reference: try await manager.client.create("Counter", [5]))
 /// try await counter.increment(n: 2)      // 7
 /// try await counter.label                // "c"
+/// try await counter.setLabel("d")
 /// ```
 ///
 /// - Exposed methods are the public instance methods whose names do not start with `_`, plus members marked
