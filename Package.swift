@@ -202,6 +202,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "example-custom-class",
+            dependencies: ["Multiprocessing"],
+            path: "Examples/custom-class",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "swift-multiprocessing-tour",
             path: "Examples/tour",
             swiftSettings: swiftSettings

@@ -22,6 +22,7 @@ let examples = [
         summary: "Pool(4) writing a managed dict: per-key, nested (lost), under a Lock"
     ),
     Example(name: "example-remote", summary: "a manager over TCP with an authkey, a python3 client and Swift workers"),
+    Example(name: "example-custom-class", summary: "a Swift Counter hosted by a manager, incremented by 4 processes"),
 ]
 
 /// The directory this program was built into, which holds the examples once built.

@@ -51,12 +51,32 @@ public final class Manager: Sendable {
 
     /// Starts a manager server inside this process and connects to it.
     ///
+    /// Besides every `SyncManager` type, the server hosts the ``ManagedObject`` types in `types`, as Python's
+    /// `BaseManager.register(typeid, callable)` does: clients create instances by type id (`manager.Counter(5)`
+    /// from Python, ``ManagerClient/create(_:_:keywords:)`` from Swift), and proxies to them travel to child
+    /// processes like any other proxy.
+    ///
+    /// ```swift
+    /// let manager = try await Manager.startInProcess(hosting: [Counter.self])
+    /// let counter = try await manager.client.create(Counter.Proxy.self, 5)
+    /// ```
+    ///
     /// - Parameters:
     ///   - address: Where to listen; by default a new Unix socket in a private temporary directory.
     ///   - authKey: The key; by default 32 random bytes.
-    public static func startInProcess(address: ManagerAddress? = nil, authKey: AuthKey = .random()) async throws -> Manager {
+    ///   - types: Swift types to host besides the `SyncManager` ones. A type whose ``ManagedObject/typeID`` is
+    ///     also a `SyncManager` type id replaces that type.
+    /// - Throws: ``ManagerServerError`` if the address cannot be bound, ``ManagerError`` if the connection fails.
+    public static func startInProcess(
+        address: ManagerAddress? = nil,
+        authKey: AuthKey = .random(),
+        hosting types: [any ManagedObject.Type] = []
+    ) async throws -> Manager {
         let listenAddress = try address ?? .unix(path: Self.temporarySocketPath().path)
-        let server = try await ManagerServer.start(configuration: .init(addresses: [listenAddress], authKey: authKey))
+        let server = try await ManagerServer.start(
+            configuration: .init(addresses: [listenAddress], authKey: authKey),
+            types: HostedType.hosting(types)
+        )
         do {
             let client = try await ManagerClient.connect(to: server.boundAddresses[0], authKey: authKey)
             return Manager(client: client, authKey: authKey, ownership: .inProcess(server))
@@ -104,6 +124,49 @@ public final class Manager: Sendable {
             client: client, authKey: authKey,
             ownership: .process(process, exited: exited, socketDirectory: socketPath.deletingLastPathComponent())
         )
+    }
+
+    /// Waits until the server this manager started stops: a client sent `shutdown` (Python's
+    /// `manager.shutdown()`), or ``shutdown()`` was called. Returns at once for a manager that only connected.
+    ///
+    /// With it a program serves its objects to other processes until they are done, as Python's
+    /// `server.serve_forever()` does:
+    ///
+    /// ```swift
+    /// let manager = try await Manager.startInProcess(address: .unix(path: path), authKey: key, hosting: [Counter.self])
+    /// print("listening on \(manager.address)")
+    /// await manager.waitUntilShutdown()
+    /// await manager.shutdown()
+    /// ```
+    public func waitUntilShutdown() async {
+        switch self.ownership {
+        case .connected:
+            return
+        case .inProcess(let server):
+            await server.waitUntilShutdown()
+        case .process(_, let exited, _):
+            await exited.wait()
+        }
+    }
+
+    /// Serves this manager's objects to other processes until a client sends `shutdown` or this process receives
+    /// SIGINT or SIGTERM, then shuts the manager down: Python's `server.serve_forever()`.
+    ///
+    /// ```swift
+    /// let manager = try await Manager.startInProcess(address: .unix(path: path), authKey: key, hosting: [Counter.self])
+    /// await manager.serveUntilShutdown {
+    ///     print("listening on \(manager.address)")
+    /// }
+    /// ```
+    ///
+    /// - Parameter ready: Runs once the signal handlers are in place, so a signal sent after it cannot kill the
+    ///   process before the socket file is removed: announce the address here.
+    public func serveUntilShutdown(whenReady ready: () -> Void = {}) async {
+        let signals = TerminationSignals.install { [self] in Task { await self.shutdown() } }
+        ready()
+        await self.waitUntilShutdown()
+        await self.shutdown()
+        signals.remove()
     }
 
     /// Shuts down the server if this manager started it, and closes the client.
@@ -163,15 +226,28 @@ public final class Manager: Sendable {
 
 /// Runs `body` with a manager started for it, and always shuts the manager down afterwards.
 ///
+/// ```swift
+/// try await withManager(hosting: [Counter.self]) { manager in
+///     let counter = try await manager.client.create(Counter.Proxy.self, 0)
+///     let child = try ChildProcess.start(Incrementer.self, arguments: counter)
+///     _ = await child.join()
+/// }
+/// ```
+///
 /// - Parameters:
 ///   - inProcess: Run the server in this process instead of a separate one (see ``Manager``).
+///   - types: Swift ``ManagedObject`` types to host besides the `SyncManager` ones. Hosting them needs their
+///     code, so a manager with `types` always runs its server in this process (the separate server is the
+///     `swift-multiprocessing` executable, which does not contain them).
 ///   - body: Uses the manager.
 public func withManager<Result: Sendable>(
     inProcess: Bool = false,
+    hosting types: [any ManagedObject.Type] = [],
     isolation: isolated (any Actor)? = #isolation,
     _ body: (Manager) async throws -> Result
 ) async throws -> Result {
-    let manager = inProcess ? try await Manager.startInProcess() : try await Manager.start()
+    let manager =
+        inProcess || !types.isEmpty ? try await Manager.startInProcess(hosting: types) : try await Manager.start()
     do {
         let result = try await body(manager)
         await manager.shutdown()

@@ -20,3 +20,17 @@ struct IncrementEntry: ProcessTask {
         try await arguments.dict.set(value + 1, forKey: arguments.key)
     }
 }
+
+/// Calls `increment()` on a hosted counter of any type (a Swift `@Managed` actor or a Python class) `times` times.
+struct IncrementCounter: ProcessTask {
+    struct Arguments: Codable, Sendable {
+        var counter: DynamicProxy
+        var times: Int
+    }
+
+    static func run(_ arguments: Arguments) async throws {
+        for _ in 0..<arguments.times {
+            _ = try await arguments.counter.call("increment")
+        }
+    }
+}

@@ -5,7 +5,7 @@ import Multiprocessing
 await ProcessRole.bootstrap(tasks: [
     PrintLine.self, ExitWith.self, RaiseSignal.self, WaitForSignal.self, ThrowError.self, WaitForEvent.self,
     Square.self, ProcessID.self, RaiseSignalOn.self, FailWith.self, BlockForever.self, RememberGreeting.self,
-    Greeting.self, IncrementEntry.self,
+    Greeting.self, IncrementEntry.self, IncrementCounter.self,
 ])
 
 // Run directly, it starts children of its own, so that tests can read what they print.

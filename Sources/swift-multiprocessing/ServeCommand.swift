@@ -67,29 +67,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot start the server: \(error)")
         }
-        let signals = Self.onTermination { Task { await server.shutdown() } }
+        let signals = TerminationSignals.install { Task { await server.shutdown() } }
         FileHandle.standardOutput.write(Data("listening on \(server.boundAddresses[0])\n".utf8))
         await server.waitUntilShutdown()
         await server.shutdown()
-        withExtendedLifetime(signals) {}
-    }
-
-    /// Runs `action` on SIGINT or SIGTERM instead of dying, so the server can remove its socket file.
-    ///
-    /// The signals are unblocked first: a parent may have started this process with them blocked (Foundation's
-    /// `Process` does), and a blocked SIGTERM would never reach the handler.
-    private static func onTermination(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        return [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: action)
-            source.resume()
-            return source
-        }
+        signals.remove()
     }
 }

@@ -53,6 +53,16 @@ struct ExampleTests {
         #expect(run.lines.last == "Manager: the Python client exited with 0; the workers are done")
     }
 
+    @Test("example-custom-class: four processes add 100 each to a hosted Swift Counter that starts at 10")
+    func customClass() async throws {
+        let run = try await runProgram(BuildProducts.path(of: "example-custom-class"))
+        #expect(run.status == 0, "\(run.standardError)")
+        try #require(run.lines.count == 6, "\(run.lines)")
+        #expect(run.lines.first == "Main Before: 10")
+        #expect(Set(run.lines[1...4]) == Set((0..<4).map { "Task \($0): Done" }))
+        #expect(run.lines.last == "Main After: 410")
+    }
+
     @Test("The tour runs every example, each after its header")
     func tour() async throws {
         let run = try await runProgram(BuildProducts.path(of: "swift-multiprocessing-tour"), timeout: .seconds(110))
@@ -61,10 +71,10 @@ struct ExampleTests {
         #expect(
             headers == [
                 "=== example-shared-queue", "=== example-nested-proxies", "=== example-pool-dict-lock",
-                "=== example-remote",
+                "=== example-remote", "=== example-custom-class",
             ]
         )
-        #expect(run.lines.last == "=== the tour ran 4 examples ===")
+        #expect(run.lines.last == "=== the tour ran 5 examples ===")
     }
 
     /// The `key: value` entries of a printed dict of ints, `{0: 0, 1: 1}`.

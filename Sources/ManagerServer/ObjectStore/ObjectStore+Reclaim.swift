@@ -53,7 +53,8 @@ extension ObjectStore {
             for _ in 0..<count {
                 self.releaseReference(to: id)
             }
-            self.logger.info(
+            // Routine: every client that exits without releasing its proxies first ends this way.
+            self.logger.debug(
                 "gave back \(count) reference(s) held by a closed connection",
                 metadata: ["object": "\(id)", "peer": "\(connection)"]
             )

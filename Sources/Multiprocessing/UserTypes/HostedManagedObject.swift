@@ -52,3 +52,12 @@ extension HostedType {
         }
     }
 }
+
+extension HostedType {
+    /// Every `SyncManager` type and `types`; a type in `types` replaces a `SyncManager` type of the same type id.
+    static func hosting(_ types: [any ManagedObject.Type]) -> [HostedType] {
+        let userTypes = types.map { HostedType(managing: $0) }
+        let replaced = Set(userTypes.map(\.typeID))
+        return Self.syncManager.filter { !replaced.contains($0.typeID) } + userTypes
+    }
+}

@@ -1,6 +1,3 @@
-// Files that use @Managed name PythonValue and PythonException in the code it generates.
-@_exported public import Pickle
-
 /// Makes an actor a ``ManagedObject`` a manager can host, and nests a typed `Proxy` in it.
 ///
 /// ```swift
@@ -12,8 +9,8 @@
 ///     public var label: String = "c"
 /// }
 ///
-/// // With a manager whose server hosts Counter:
-/// let counter = Counter.Proxy(reference: try await manager.client.create("Counter", [5]))
+/// let manager = try await Manager.startInProcess(hosting: [Counter.self])
+/// let counter = try await manager.client.create(Counter.Proxy.self, 5)
 /// try await counter.increment(n: 2)      // 7
 /// try await counter.label                // "c"
 /// try await counter.setLabel("d")
