@@ -91,9 +91,15 @@ let package = Package(
             path: "Benchmarks/SwiftClient",
             swiftSettings: swiftSettings
         ),
+        // What the test targets start child processes with: TestProcess (posix_spawn, its own pipes) and Python.
+        .target(
+            name: "MultiprocessingTestSupport",
+            path: "Tests/MultiprocessingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PickleTests",
-            dependencies: ["Pickle", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["Pickle", "MultiprocessingTestSupport", .product(name: "BigInt", package: "BigInt")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -101,6 +107,7 @@ let package = Package(
             name: "ManagerServerTests",
             dependencies: [
                 "ManagerServer",
+                "MultiprocessingTestSupport",
                 "Pickle",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -112,6 +119,7 @@ let package = Package(
             name: "ManagerWireTests",
             dependencies: [
                 "ManagerWire",
+                "MultiprocessingTestSupport",
                 "Pickle",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -122,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InteropTests",
-            dependencies: [],
+            dependencies: ["MultiprocessingTestSupport"],
             exclude: ["Scripts"],
             swiftSettings: swiftSettings
         ),
@@ -160,6 +168,7 @@ let package = Package(
             name: "MultiprocessingTests",
             dependencies: [
                 "Multiprocessing",
+                "MultiprocessingTestSupport",
                 "ManagerServer",
                 "ManagerWire",
                 "Pickle",

@@ -1,4 +1,5 @@
 import Foundation
+import MultiprocessingTestSupport
 import Testing
 
 /// Runs CPython's own manager regression tests (`test/_test_multiprocessing.py`) against `swift-multiprocessing serve`.
@@ -32,7 +33,7 @@ struct CPythonRegressionSuiteTests {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let runnerProcess = try RunningProcess(Pythons.default3, [
+        let runnerProcess = try TestProcess(Python.python3, [
             runner.path,
             "--server-cmd", "\(Self.shellQuoted(server)) serve --unix {address} --authkey-hex {authkey}",
             "--timeout", String(Self.classTimeoutSeconds),

@@ -1,4 +1,5 @@
 import Foundation
+import MultiprocessingTestSupport
 import Testing
 
 /// Clients killed with SIGKILL mid-operation, and hostile input, against `swift-multiprocessing serve`.
@@ -19,9 +20,11 @@ struct ServerReliabilityTests {
 
     static func runScript(_ script: String, expecting cases: Int, serverArguments: [String] = []) async throws {
         let server = try await ServerUnderTest.start(.swift, extraArguments: serverArguments)
-        let client = try RunningProcess(Pythons.default3, [BuildProducts.script(script).path, server.address, server.keyHex])
-        let status = await client.waitForExit(timeout: .seconds(120))
-        await server.stop()
+        let (client, status) = try await server.stopping {
+            let path = BuildProducts.script(script).path
+            let client = try TestProcess(Python.python3, [path, server.address, server.keyHex])
+            return (client, await client.waitForExit(timeout: .seconds(120)))
+        }
         let lines = client.standardOutput.split(separator: "\n")
         for line in lines {
             #expect(line.hasSuffix(": ok"), "\(line)")

@@ -59,8 +59,8 @@ struct HostedDictTests {
     }()
 
     @Test("every dict operation matches CPython's dict (result, state and exception)")
-    func matchesCPython() throws {
-        let expected = try PythonOracle.run(Self.cases, factory: "dict(init)")
+    func matchesCPython() async throws {
+        let expected = try await PythonOracle.run(Self.cases, factory: "dict(init)")
         try #require(expected.count == Self.cases.count, "\(expected.joined(separator: "\n"))")
         for (entry, python) in zip(Self.cases, expected) {
             let context = TestStoreContext()

@@ -115,8 +115,8 @@ struct HostedListTests {
     }()
 
     @Test("every list operation matches CPython's list (result, state and exception)")
-    func matchesCPython() throws {
-        let expected = try PythonOracle.run(Self.cases, factory: "list(init)")
+    func matchesCPython() async throws {
+        let expected = try await PythonOracle.run(Self.cases, factory: "list(init)")
         try #require(expected.count == Self.cases.count, "\(expected.joined(separator: "\n"))")
         for (entry, python) in zip(Self.cases, expected) {
             let context = TestStoreContext()

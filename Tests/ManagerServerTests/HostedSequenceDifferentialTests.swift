@@ -7,8 +7,8 @@ import Testing
 struct HostedSequenceDifferentialTests {
     typealias S = PythonOracle.Step
 
-    static func check(_ object: any HostedObject, factory: String, _ steps: [S]) throws {
-        let expected = try PythonOracle.runSequence(steps, factory: factory)
+    static func check(_ object: any HostedObject, factory: String, _ steps: [S]) async throws {
+        let expected = try await PythonOracle.runSequence(steps, factory: factory)
         try #require(expected.count == steps.count, "\(expected.joined(separator: "\n"))")
         let context = TestStoreContext()
         context.register(object)
@@ -19,8 +19,8 @@ struct HostedSequenceDifferentialTests {
     }
 
     @Test("Queue(2)")
-    func queue() throws {
-        try Self.check(HostedQueue(maxsize: 2), factory: "queue.Queue(2)", [
+    func queue() async throws {
+        try await Self.check(HostedQueue(maxsize: 2), factory: "queue.Queue(2)", [
             S(method: "empty"), S(method: "get_nowait"), S(method: "get", arguments: [false]),
             S(method: "get", arguments: [true, 0]), S(method: "get", keywords: [("timeout", -1)]),
             S(method: "get", arguments: [true, "a"]),
@@ -36,8 +36,8 @@ struct HostedSequenceDifferentialTests {
     }
 
     @Test("Semaphore(2) and BoundedSemaphore(1)")
-    func semaphores() throws {
-        try Self.check(HostedSemaphore(value: 2, bounded: false), factory: "threading.Semaphore(2)", [
+    func semaphores() async throws {
+        try await Self.check(HostedSemaphore(value: 2, bounded: false), factory: "threading.Semaphore(2)", [
             S(method: "acquire"), S(method: "acquire", arguments: [false]), S(method: "acquire", arguments: [false]),
             S(method: "acquire", arguments: [true, 0]), S(method: "acquire", arguments: [true, -5]),
             S(method: "acquire", arguments: [false, 1]), S(method: "release", arguments: [0]),
@@ -45,20 +45,20 @@ struct HostedSequenceDifferentialTests {
             S(method: "acquire", keywords: [("blocking", false)]), S(method: "release", keywords: [("n", 2)]),
             S(method: "acquire", keywords: [("foo", 1)]),
         ])
-        try Self.check(HostedSemaphore(value: 1, bounded: true), factory: "threading.BoundedSemaphore(1)", [
+        try await Self.check(HostedSemaphore(value: 1, bounded: true), factory: "threading.BoundedSemaphore(1)", [
             S(method: "release"), S(method: "acquire"), S(method: "release", arguments: [2]), S(method: "release"),
             S(method: "release"),
         ])
     }
 
     @Test("Event and Lock")
-    func eventAndLock() throws {
-        try Self.check(HostedEvent(), factory: "threading.Event()", [
+    func eventAndLock() async throws {
+        try await Self.check(HostedEvent(), factory: "threading.Event()", [
             S(method: "is_set"), S(method: "wait", arguments: [0]), S(method: "wait", arguments: [-1]),
             S(method: "set"), S(method: "wait"), S(method: "wait", arguments: [0.5]), S(method: "is_set"),
             S(method: "clear"), S(method: "is_set"), S(method: "set", arguments: [1]),
         ])
-        try Self.check(HostedLock(), factory: "threading.Lock()", [
+        try await Self.check(HostedLock(), factory: "threading.Lock()", [
             S(method: "release"), S(method: "acquire"), S(method: "acquire", arguments: [false]),
             S(method: "acquire", arguments: [true, 0]), S(method: "acquire", arguments: [true, 0.0]),
             S(method: "acquire", keywords: [("timeout", 0)]), S(method: "acquire", arguments: [false, 1]),

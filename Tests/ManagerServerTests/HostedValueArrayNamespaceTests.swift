@@ -24,11 +24,11 @@ struct HostedValueArrayNamespaceTests {
     }()
 
     @Test("array item conversion matches CPython for every typecode (values, OverflowError, TypeError)")
-    func conversions() throws {
+    func conversions() async throws {
         let cases = Self.creations.map {
             PythonOracle.Case(initial: .string($0.0), method: "append", arguments: [$0.1])
         }
-        let expected = try PythonOracle.run(cases, factory: "__import__('array').array(init)")
+        let expected = try await PythonOracle.run(cases, factory: "__import__('array').array(init)")
         try #require(expected.count == cases.count, "\(expected.joined(separator: "\n"))")
         for ((code, value), python) in zip(Self.creations, expected) {
             let result: String
@@ -47,7 +47,7 @@ struct HostedValueArrayNamespaceTests {
     }
 
     @Test("array indexing, slices and slice assignment match CPython")
-    func indexing() throws {
+    func indexing() async throws {
         let base: [PythonValue] = [1, 2, 3, 4]
         let s = PythonValue.slice
         let calls: [(String, [PythonValue])] = [
@@ -63,7 +63,7 @@ struct HostedValueArrayNamespaceTests {
             ("__len__", []),
         ]
         let cases = calls.map { PythonOracle.Case(initial: .list(base), method: $0.0, arguments: $0.1) }
-        let expected = try PythonOracle.run(cases, factory: "__import__('array').array('i', init)")
+        let expected = try await PythonOracle.run(cases, factory: "__import__('array').array('i', init)")
         try #require(expected.count == cases.count, "\(expected.joined(separator: "\n"))")
         for (entry, python) in zip(cases, expected) {
             let context = TestStoreContext()

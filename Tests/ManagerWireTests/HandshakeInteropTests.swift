@@ -110,7 +110,7 @@ struct HandshakeInteropTests {
         do {
             pythonResult = try await process.result()
         } catch {
-            process.terminate()
+            await process.stop()
             try? await server.close()
             throw error
         }
@@ -173,7 +173,7 @@ struct HandshakeInteropTests {
         do {
             try await waitForFile(ready)
         } catch {
-            process.terminate()
+            await process.stop()
             throw error
         }
         let group = MultiThreadedEventLoopGroup.singleton
@@ -205,7 +205,7 @@ struct HandshakeInteropTests {
             }
             try? await channel.close()
         } catch {
-            process.terminate()
+            await process.stop()
             throw error
         }
         return (outcome, try await process.result())

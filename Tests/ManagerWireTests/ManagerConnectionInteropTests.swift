@@ -32,15 +32,17 @@ struct ManagerConnectionInteropTests {
             do {
                 try await waitForFile(ready)
             } catch {
-                process.terminate()
+                await process.stop()
                 throw error
             }
             return PythonManager(process: process, address: .unix(path: path), key: key, directory: directory)
         }
 
-        func stop() {
-            self.process.terminate()
-            try? FileManager.default.removeItem(atPath: self.directory)
+        /// Starts a manager, runs `body` with it, then stops it, whether `body` returned or threw.
+        static func with(_ python: PythonInterpreter, _ body: (PythonManager) async throws -> Void) async throws {
+            let manager = try await Self.start(python)
+            defer { try? FileManager.default.removeItem(atPath: manager.directory) }
+            try await manager.process.stopping { try await body(manager) }
         }
 
         /// Runs one server function on a one-shot connection.
@@ -83,9 +85,11 @@ struct ManagerConnectionInteropTests {
 
     @Test("dummy, create, a method channel, #ERROR decoding and decref work", arguments: PythonInterpreter.available)
     func fullCycle(python: PythonInterpreter) async throws {
-        let manager = try await PythonManager.start(python)
-        defer { manager.stop() }
+        try await PythonManager.with(python, Self.fullCycle(against:))
+    }
 
+    /// The calls of `fullCycle`, against `manager`.
+    private static func fullCycle(against manager: PythonManager) async throws {
         guard case .returned(.none) = try await manager.oneShot("dummy") else {
             Issue.record("dummy must return None")
             return
@@ -143,8 +147,11 @@ struct ManagerConnectionInteropTests {
 
     @Test("1000 concurrent calls pipelined on one method channel get their own replies")
     func pipelining() async throws {
-        let manager = try await PythonManager.start(PythonInterpreter.available[0])
-        defer { manager.stop() }
+        try await PythonManager.with(PythonInterpreter.available[0], Self.pipelining(against:))
+    }
+
+    /// The calls of `pipelining`, against `manager`.
+    private static func pipelining(against manager: PythonManager) async throws {
         let count = 1000
         let items = PythonValue.list((0..<count).map { .int($0 * 3) })
         let ident = try Self.createdIdent(try await manager.oneShot("create", ["list", items]))
@@ -175,8 +182,11 @@ struct ManagerConnectionInteropTests {
 
     @Test("a connection the manager closed fails later calls with connectionClosed")
     func closedConnectionFailsCalls() async throws {
-        let manager = try await PythonManager.start(PythonInterpreter.available[0])
-        defer { manager.stop() }
+        try await PythonManager.with(PythonInterpreter.available[0], Self.closedConnectionFailsCalls(against:))
+    }
+
+    /// The calls of `closedConnectionFailsCalls`, against `manager`.
+    private static func closedConnectionFailsCalls(against manager: PythonManager) async throws {
         let connection = try await ManagerConnection.connect(to: manager.address, authKey: manager.key)
         _ = try await connection.call(Request(objectID: nil, method: "dummy"))
         // CPython closes a one-shot connection after its reply.
@@ -190,8 +200,11 @@ struct ManagerConnectionInteropTests {
 
     @Test("a wrong authkey fails connect with authenticationFailed")
     func wrongKey() async throws {
-        let manager = try await PythonManager.start(PythonInterpreter.available[0])
-        defer { manager.stop() }
+        try await PythonManager.with(PythonInterpreter.available[0], Self.wrongKey(against:))
+    }
+
+    /// The calls of `wrongKey`, against `manager`.
+    private static func wrongKey(against manager: PythonManager) async throws {
         await #expect {
             _ = try await ManagerConnection.connect(to: manager.address, authKey: .random())
         } throws: { error in
@@ -221,17 +234,18 @@ struct ManagerConnectionInteropTests {
             script: script,
             arguments: [directory, key.hexString]
         )
-        defer { process.terminate() }
-        try await waitForFile(directory + "/port")
-        let portText = try String(contentsOfFile: directory + "/port", encoding: .utf8)
-        let port = try #require(Int(portText))
-        let connection = try await ManagerConnection.connect(to: .tcp(host: "127.0.0.1", port: port), authKey: key)
-        let reply = try await connection.call(Request(objectID: nil, method: "dummy"))
-        guard case .returned(.none) = reply else {
-            Issue.record("dummy over TCP must return None, got \(reply)")
-            return
+        try await process.stopping {
+            try await waitForFile(directory + "/port")
+            let portText = try String(contentsOfFile: directory + "/port", encoding: .utf8)
+            let port = try #require(Int(portText))
+            let connection = try await ManagerConnection.connect(to: .tcp(host: "127.0.0.1", port: port), authKey: key)
+            let reply = try await connection.call(Request(objectID: nil, method: "dummy"))
+            guard case .returned(.none) = reply else {
+                Issue.record("dummy over TCP must return None, got \(reply)")
+                return
+            }
+            await connection.close()
         }
-        await connection.close()
     }
 
     @Test("connecting to an address where nothing listens fails with connectFailed")

@@ -1,4 +1,5 @@
 import Foundation
+import MultiprocessingTestSupport
 
 /// A CPython interpreter the interop tests run: `python3` (3.11) and, when pyenv has them, 3.12 and 3.13.
 struct PythonInterpreter: Sendable, CustomStringConvertible {
@@ -10,19 +11,11 @@ struct PythonInterpreter: Sendable, CustomStringConvertible {
     var description: String { self.name }
 
     /// `python3` from `PATH`, then the pyenv versions that are installed.
-    static let available: [PythonInterpreter] = {
-        var interpreters = [PythonInterpreter(name: "python3", command: ["/usr/bin/env", "python3"])]
-        let root =
-            ProcessInfo.processInfo.environment["PYENV_ROOT"]
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".pyenv")
-        for version in ["3.12.1", "3.13.0"] {
-            let path = "\(root)/versions/\(version)/bin/python"
-            if FileManager.default.isExecutableFile(atPath: path) {
-                interpreters.append(PythonInterpreter(name: version, command: [path]))
-            }
+    static let available: [PythonInterpreter] =
+        [PythonInterpreter(name: "python3", command: [Python.python3])]
+        + ["3.12.1", "3.13.0"].compactMap { version in
+            Python.pyenv(version).map { PythonInterpreter(name: version, command: [$0]) }
         }
-        return interpreters
-    }()
 }
 
 /// The outcome of a Python process.
@@ -32,75 +25,42 @@ struct PythonResult: Sendable {
     var errorOutput: String
 }
 
-/// A Python process started by a test; it is killed if it outlives its time limit.
-final class PythonProcess: @unchecked Sendable {
-    // `Process` is used from the test task and its termination handler only; `exited` is guarded by `lock`.
-    private let process = Process()
-    private let outputPipe = Pipe()
-    private let errorPipe = Pipe()
-    private let lock = NSLock()
-    private var exited: CheckedContinuation<Void, Never>?
-    private var hasExited = false
+/// A Python process started by a test; it is killed if it outlives its time limit, and exits when its standard
+/// input closes (when the test stops it, or the test process dies).
+final class PythonProcess: Sendable {
+    private let process: TestProcess
 
-    /// Starts `script` (passed with `-c`) with `arguments` under `interpreter`.
+    /// Starts `script` (passed with `-c`, after ``Python/exitAtEndOfInput``) with `arguments` under `interpreter`.
     init(_ interpreter: PythonInterpreter, script: String, arguments: [String]) throws {
-        self.process.executableURL = URL(fileURLWithPath: interpreter.command[0])
-        self.process.arguments = Array(interpreter.command.dropFirst()) + ["-c", script] + arguments
-        self.process.standardOutput = self.outputPipe
-        self.process.standardError = self.errorPipe
-        self.process.terminationHandler = { [weak self] _ in
-            guard let self else { return }
-            self.lock.lock()
-            self.hasExited = true
-            let continuation = self.exited
-            self.exited = nil
-            self.lock.unlock()
-            continuation?.resume()
-        }
-        try self.process.run()
+        self.process = try TestProcess(
+            interpreter.command[0],
+            Array(interpreter.command.dropFirst()) + ["-c", Python.server(script)] + arguments
+        )
     }
 
     /// Waits for the process to exit, killing it after `timeout`.
     func result(timeout: Duration = .seconds(30)) async throws -> PythonResult {
-        let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    self.lock.lock()
-                    if self.hasExited {
-                        self.lock.unlock()
-                        continuation.resume()
-                    } else {
-                        self.exited = continuation
-                        self.lock.unlock()
-                    }
-                }
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let first = try await group.next() ?? false
-            if !first {
-                self.process.terminate()
-                _ = try? await group.next()
-            }
-            group.cancelAll()
-            return first
+        guard let status = await self.process.waitForExit(timeout: timeout) else {
+            throw PythonTimeout(output: self.process.standardOutput, errorOutput: self.process.standardError)
         }
-        let output = String(decoding: self.outputPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: self.errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard finished else {
-            throw PythonTimeout(output: output, errorOutput: errors)
-        }
-        return PythonResult(status: self.process.terminationStatus, output: output, errorOutput: errors)
+        return PythonResult(
+            status: status,
+            output: self.process.standardOutput,
+            errorOutput: self.process.standardError
+        )
     }
 
-    /// Kills the process if it still runs.
-    func terminate() {
-        if self.process.isRunning {
-            self.process.terminate()
-        }
+    /// Stops the process if it still runs, and waits (bounded) until it has.
+    func stop() async {
+        await self.process.stop()
+    }
+
+    /// Runs `body`, then stops the process, whether `body` returned or threw.
+    func stopping<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        after body: () async throws -> Result
+    ) async rethrows -> Result {
+        try await self.process.stopping(after: body)
     }
 }
 

@@ -1,13 +1,15 @@
 import Foundation
 import ManagerWire
 import Multiprocessing
+import MultiprocessingTestSupport
 import Pickle
 import Testing
 
 /// A Swift client calling a custom class hosted by a CPython `BaseManager` (registered by a Python program).
 @Suite("Dynamic proxies against a Python-hosted custom class", .timeLimit(.minutes(1)))
 struct DynamicProxyTests {
-    static let server = """
+    static let server = Python.server(
+        """
         import sys
         from multiprocessing.managers import BaseManager
 
@@ -30,6 +32,7 @@ struct DynamicProxyTests {
         print('listening on', server.address, flush=True)
         server.serve_forever()
         """
+    )
 
     @Test("create, call with positional and keyword arguments, typed results, Python exceptions")
     func callsAPythonClass() async throws {
@@ -38,27 +41,14 @@ struct DynamicProxyTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("m.sock").path
         let key = AuthKey.random()
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", Self.server, socket, key.hexString]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        defer { python.terminate() }
-        // The server prints its line once it listens; reading it is the (bounded) wait.
-        let ready = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                let data = output.fileHandleForReading.availableData
-                return String(decoding: data, as: UTF8.self).hasPrefix("listening on")
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(30))  // the deadline, not a synchronisation
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let python = try TestProcess(Python.python3, ["-c", Self.server, socket, key.hexString])
+        try await python.stopping { try await Self.callCounter(socket: socket, key: key, python: python) }
+    }
+
+    /// The test's calls, against the server `python` started on `socket`.
+    private static func callCounter(socket: String, key: AuthKey, python: TestProcess) async throws {
+        // The server prints its line once it listens; waiting for it is bounded.
+        let ready = await python.waitForLine(timeout: .seconds(30), where: { $0.hasPrefix("listening on") }) != nil
         #expect(ready)
 
         let client = try await ManagerClient.connect(to: .unix(path: socket), authKey: key)

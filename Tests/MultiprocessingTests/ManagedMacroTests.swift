@@ -2,6 +2,7 @@ import Foundation
 import ManagerServer
 import ManagerWire
 import Multiprocessing
+import MultiprocessingTestSupport
 import Testing
 
 /// A counter as a user writes one: the macro makes it hostable and gives it a `Proxy`.
@@ -238,10 +239,10 @@ struct ManagedMacroTests {
             #expect(error?.code == .valueError)
             await client.close()
         } catch {
-            server.terminate()
+            await server.stop()
             throw error
         }
-        server.terminate()
+        await server.stop()
     }
 }
 
@@ -275,9 +276,10 @@ private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws ->
 
 /// Starts CPython's manager server hosting a Python `Counter` class with the Swift one's methods, exposing
 /// attribute access; it exits when its standard input closes or it is terminated.
-private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> Process {
-    let script = """
-        import os, sys, threading
+private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> TestProcess {
+    let script = Python.server(
+        """
+        import sys
         from multiprocessing.managers import BaseManager
         class Counter:
             def __init__(self, start=0):
@@ -296,32 +298,14 @@ private func startPythonCounterServer(socketPath: String, authKey: AuthKey) asyn
         class M(BaseManager): pass
         M.register('Counter', Counter, exposed=('increment', 'add', 'check', '__getattribute__', '__setattr__'))
         server = M(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2])).get_server()
-        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
         print('ready', flush=True)
         server.serve_forever()
         """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: PythonInterpreter.python3)
-    process.arguments = ["-c", script, socketPath, authKey.hexString]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    let ready = Latch<Bool>()
-    output.fileHandleForReading.readabilityHandler = { handle in
-        let data = handle.availableData
-        guard !data.isEmpty else {
-            handle.readabilityHandler = nil
-            ready.resolve(false)
-            return
-        }
-        if String(decoding: data, as: UTF8.self).contains("ready") { ready.resolve(true) }
-    }
-    process.terminationHandler = { _ in ready.resolve(false) }
-    try process.run()
-    guard await ready.wait(timeout: .seconds(20)) == true else {
-        process.terminate()
-        throw TestFailure("CPython's manager server did not report ready within 20 seconds")
+    )
+    let process = try TestProcess(Python.python3, ["-c", script, socketPath, authKey.hexString])
+    guard await process.waitForLine(timeout: .seconds(20), where: { $0.contains("ready") }) != nil else {
+        await process.stop()
+        throw TestFailure("CPython's manager server did not report ready within 20 seconds: \(process.standardError)")
     }
     return process
 }

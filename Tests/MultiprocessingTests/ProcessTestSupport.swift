@@ -1,4 +1,5 @@
 import Foundation
+import MultiprocessingTestSupport
 
 /// Where the executables the process tests start are: the build products directory of this test run.
 ///
@@ -44,44 +45,8 @@ struct ProgramRun {
     }
 }
 
-/// Runs an executable product to its end, killing it if it runs longer than `timeout`.
+/// Runs an executable product to its end, killing it (and failing) if it runs longer than `timeout`.
 func runProgram(_ path: String, arguments: [String] = [], timeout: Duration = .seconds(60)) async throws -> ProgramRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let watchdog = Task {
-        try await Task.sleep(for: timeout)
-        process.terminate()
-    }
-    // Read both pipes to the end on threads of their own (blocking reads must not hold Swift's cooperative
-    // threads), so a chatty program never blocks on a full pipe.
-    async let standardOutput = readToEnd(output.fileHandleForReading)
-    async let standardError = readToEnd(error.fileHandleForReading)
-    let (outputData, errorData) = await (standardOutput, standardError)
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        Thread.detachNewThread {
-            process.waitUntilExit()
-            continuation.resume()
-        }
-    }
-    watchdog.cancel()
-    return ProgramRun(
-        standardOutput: String(decoding: outputData, as: UTF8.self),
-        standardError: String(decoding: errorData, as: UTF8.self),
-        status: process.terminationStatus
-    )
-}
-
-/// Reads a pipe to its end on a thread of its own.
-private func readToEnd(_ handle: FileHandle) async -> Data {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(returning: handle.readDataToEndOfFile())
-        }
-    }
+    let run = try await TestProcess.run(path, arguments, timeout: timeout)
+    return ProgramRun(standardOutput: run.standardOutput, standardError: run.standardError, status: run.status)
 }

@@ -1,10 +1,11 @@
 import Multiprocessing
+import MultiprocessingTestSupport
 import Testing
 
 /// A smaller run against another CPython version's server (3.12: the `{sha256}` handshake).
 @Suite("CPython 3.12 server", .timeLimit(.minutes(2)))
 struct PythonVersionTests {
-    static let python312 = PythonInterpreter.pyenv("3.12.1")
+    static let python312 = Python.pyenv("3.12.1")
 
     @Test(
         "dict, list, nested proxies, queue timeouts and locks work against CPython 3.12.1",

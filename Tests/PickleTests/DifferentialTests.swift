@@ -1,4 +1,5 @@
 import Foundation
+import MultiprocessingTestSupport
 import Pickle
 import Testing
 
@@ -48,11 +49,15 @@ struct DifferentialTests {
     }
 
     /// Runs the round-trip checker with `python` over `lines`; returns its JSON summary.
-    static func check(python: String, lines: [(String, String, Int)], in directory: URL) throws -> [String: Any] {
+    static func check(
+        python: String,
+        lines: [(String, String, Int)],
+        in directory: URL
+    ) async throws -> [String: Any] {
         let manifest = directory.appendingPathComponent("manifest-\(UUID().uuidString).tsv")
         try lines.map { "\($0.0)\t\($0.1)" }.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
         let checker = self.fixturesDirectory.appendingPathComponent("check_roundtrip.py").path
-        let result = try runProcess(python, [checker, manifest.path], timeout: 240)
+        let result = try await runProcess(python, [checker, manifest.path], timeout: 240)
         if result.status != 0 {
             Issue.record("\(python) reported mismatches:\n\(result.standardError.prefix(4000))")
         }
@@ -67,8 +72,8 @@ struct DifferentialTests {
     }
 
     /// The `python` of a pyenv version, if installed.
-    static func pyenvPython(_ version: String) -> String? {
-        guard let result = try? runProcess("/usr/bin/env", ["pyenv", "prefix", version], timeout: 30),
+    static func pyenvPython(_ version: String) async -> String? {
+        guard let result = try? await runProcess("/usr/bin/env", ["pyenv", "prefix", version], timeout: 30),
             result.status == 0
         else { return nil }
         let path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + "/bin/python"
@@ -76,22 +81,22 @@ struct DifferentialTests {
     }
 
     @Test("every committed fixture re-encodes (protocols 2–5) to a value CPython 3 finds equal")
-    func committedCorpus() throws {
+    func committedCorpus() async throws {
         let output = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: output) }
         let corpus = Self.fixturesDirectory.appendingPathComponent("corpus")
         let (lines, pickles) = try Self.reencode(corpus: corpus, output: output)
         #expect(pickles > 300)
         #expect(lines.count == pickles * 4)
-        let summary = try Self.check(python: "/usr/bin/python3", lines: lines, in: output)
+        let summary = try await Self.check(python: "/usr/bin/python3", lines: lines, in: output)
         #expect(summary["checked"] as? Int == lines.count)
         #expect(summary["failed"] as? Int == 0)
         print("differential python3: \(pickles) fixtures, \(lines.count) re-encodings, summary \(summary)")
     }
 
     @Test("re-encodings with protocols 2–4 load as equal values in CPython 3.6")
-    func python36() throws {
-        guard let python = Self.pyenvPython("3.6.15") else {
+    func python36() async throws {
+        guard let python = await Self.pyenvPython("3.6.15") else {
             print("CPython 3.6.15 is not installed; skipped")
             return
         }
@@ -100,14 +105,14 @@ struct DifferentialTests {
         let corpus = Self.fixturesDirectory.appendingPathComponent("corpus")
         let (all, _) = try Self.reencode(corpus: corpus, output: output)
         let lines = all.filter { $0.2 <= 4 && !$0.0.hasSuffix("-p5.pkl") }
-        let summary = try Self.check(python: python, lines: lines, in: output)
+        let summary = try await Self.check(python: python, lines: lines, in: output)
         #expect(summary["checked"] as? Int == lines.count)
         #expect(summary["failed"] as? Int == 0)
         print("differential python3.6: \(lines.count) re-encodings, summary \(summary)")
     }
 
     @Test("a freshly generated corpus re-encodes to values CPython 3 finds equal")
-    func freshCorpus() throws {
+    func freshCorpus() async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Scripts/make-pickle-corpus.py")
         guard FileManager.default.fileExists(atPath: script.path) else {
@@ -117,14 +122,14 @@ struct DifferentialTests {
         let output = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: output) }
         let corpus = output.appendingPathComponent("corpus")
-        let generated = try runProcess(
+        let generated = try await runProcess(
             "/usr/bin/python3",
             [script.path, "--out", corpus.path, "--random-count", "60"],
             timeout: 120
         )
         #expect(generated.status == 0, "\(generated.standardError)")
         let (lines, pickles) = try Self.reencode(corpus: corpus, output: output)
-        let summary = try Self.check(python: "/usr/bin/python3", lines: lines, in: output)
+        let summary = try await Self.check(python: "/usr/bin/python3", lines: lines, in: output)
         #expect(summary["failed"] as? Int == 0)
         print("differential fresh corpus: \(pickles) pickles, \(lines.count) re-encodings, summary \(summary)")
     }
@@ -138,46 +143,17 @@ struct ProcessResult {
 }
 
 /// Runs a program to completion, killing it after `timeout` seconds (a hang becomes a failure).
-func runProcess(_ executable: String, _ arguments: [String], input: Data? = nil, timeout: Double) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    let inputPipe = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = inputPipe
-    let finished = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in finished.signal() }
-    try process.run()
-    if let input { inputPipe.fileHandleForWriting.write(input) }
-    try? inputPipe.fileHandleForWriting.close()
-    // Drain both pipes concurrently so a chatty child cannot block.
-    let outputData = LockedData()
-    let errorData = LockedData()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { outputData.set(output.fileHandleForReading.readDataToEndOfFile()) }
-    DispatchQueue.global().async(group: group) { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
-    if finished.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
-        _ = finished.wait(timeout: .now() + 5)
-        Issue.record("\(executable) \(arguments) timed out after \(timeout) s")
-    }
-    _ = group.wait(timeout: .now() + 10)
-    return ProcessResult(
-        status: process.terminationStatus,
-        standardOutput: String(decoding: outputData.get(), as: UTF8.self),
-        standardError: String(decoding: errorData.get(), as: UTF8.self)
+func runProcess(
+    _ executable: String,
+    _ arguments: [String],
+    input: Data? = nil,
+    timeout: Double
+) async throws -> ProcessResult {
+    let run = try await TestProcess.run(
+        executable,
+        arguments,
+        input: input.map { [UInt8]($0) } ?? [],
+        timeout: .milliseconds(Int64(timeout * 1000))
     )
-}
-
-/// A `Data` shared between a reading thread and the test (guarded by a lock).
-final class LockedData: @unchecked Sendable {
-    // @unchecked: every access to `data` holds `lock`.
-    private let lock = NSLock()
-    private var data = Data()
-
-    func set(_ value: Data) { self.lock.withLock { self.data = value } }
-    func get() -> Data { self.lock.withLock { self.data } }
+    return ProcessResult(status: run.status, standardOutput: run.standardOutput, standardError: run.standardError)
 }

@@ -31,7 +31,7 @@ struct PythonOrderingTests {
     ]
 
     @Test("< on every pair of a mixed pool gives CPython's result or its TypeError")
-    func everyPair() throws {
+    func everyPair() async throws {
         var input = ""
         for (_, a) in Self.pool {
             for (_, b) in Self.pool {
@@ -48,7 +48,7 @@ struct PythonOrderingTests {
                 except TypeError as e:
                     print('TypeError:', e)
             """
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         #expect(expected.count == Self.pool.count * Self.pool.count)
         var index = 0
         for (a, aText) in Self.pool {
@@ -86,7 +86,7 @@ struct PythonOrderingTests {
     }
 
     @Test("sort is stable, keeps equal items in order with reverse, and matches sorted() on random lists")
-    func randomSorts() throws {
+    func randomSorts() async throws {
         var generator = SeededGenerator(seed: 99)
         let numbers = Array(Self.pool[0..<21])
         let strings = Array(Self.pool[21..<30])
@@ -123,7 +123,7 @@ struct PythonOrderingTests {
                     except TypeError as e:
                         print('TypeError:', e)
             """
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         #expect(expected.count == lists.count * 2)
         for (index, (list, pool)) in zip(lists, pools).enumerated() {
             for (offset, reverse) in [false, true].enumerated() {

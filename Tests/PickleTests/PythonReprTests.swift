@@ -135,8 +135,8 @@ struct PythonReprTests {
     ]
 
     @Test("fixed values print exactly as CPython prints the same objects")
-    func fixedValues() throws {
-        let expected = try Python3Oracle.reprs(of: Self.fixed.map(\.1))
+    func fixedValues() async throws {
+        let expected = try await Python3Oracle.reprs(of: Self.fixed.map(\.1))
         #expect(expected.count == Self.fixed.count)
         for ((value, expression), python) in zip(Self.fixed, expected) {
             #expect(value.repr == python, "repr of \(expression)")
@@ -144,7 +144,7 @@ struct PythonReprTests {
     }
 
     @Test("thousands of random doubles print as CPython's shortest repr")
-    func randomDoubles() throws {
+    func randomDoubles() async throws {
         var generator = SeededGenerator(seed: 0x5eed)
         var doubles: [Double] = []
         for _ in 0..<4000 {
@@ -168,7 +168,7 @@ struct PythonReprTests {
                 print(repr(struct.unpack('<d', struct.pack('<Q', int(line, 16)))[0]))
             """
         let input = doubles.map { String($0.bitPattern, radix: 16) }.joined(separator: "\n") + "\n"
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         #expect(expected.count == doubles.count)
         var mismatches = 0
         for (double, python) in zip(doubles, expected) where PythonValue.float(double).repr != python {
@@ -181,7 +181,7 @@ struct PythonReprTests {
     }
 
     @Test("random complex numbers print as CPython prints them")
-    func randomComplex() throws {
+    func randomComplex() async throws {
         let parts: [Double] = [0, -0.0, 1, -1, 2.5, -1e16, 1e-5, 1e22, .nan, -.nan, .infinity, -.infinity, 0.1, 3]
         var pairs: [(Double, Double)] = []
         for real in parts {
@@ -199,7 +199,7 @@ struct PythonReprTests {
         let input =
             pairs.map { "\(String($0.0.bitPattern, radix: 16)) \(String($0.1.bitPattern, radix: 16))" }
             .joined(separator: "\n") + "\n"
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         #expect(expected.count == pairs.count)
         for ((real, imaginary), python) in zip(pairs, expected) {
             #expect(
@@ -208,7 +208,7 @@ struct PythonReprTests {
     }
 
     @Test("str.isprintable matches CPython 3.11 for every code point")
-    func printabilityOfEveryCodePoint() throws {
+    func printabilityOfEveryCodePoint() async throws {
         let script = """
             start = None
             for c in range(0x110001):
@@ -217,7 +217,7 @@ struct PythonReprTests {
                 if not p and start is not None:
                     print(start, c); start = None
             """
-        let ranges = try Python3Oracle.lines(script: script, input: "").map { line -> Range<UInt32> in
+        let ranges = try await Python3Oracle.lines(script: script, input: "").map { line -> Range<UInt32> in
             let bounds = line.split(separator: " ").compactMap { UInt32($0) }
             return bounds[0]..<bounds[1]
         }
@@ -235,7 +235,7 @@ struct PythonReprTests {
     }
 
     @Test("random strings, with lone surrogates, print as CPython prints them")
-    func randomStrings() throws {
+    func randomStrings() async throws {
         var generator = SeededGenerator(seed: 42)
         let pools: [ClosedRange<UInt32>] = [0...0x7F, 0x80...0x3FF, 0xD7F0...0xE010, 0x1F000...0x1FFFF, 0...0x10FFFF]
         var strings: [[UInt32]] = []
@@ -255,7 +255,7 @@ struct PythonReprTests {
             """
         let input =
             strings.map { $0.map { String($0, radix: 16) }.joined(separator: " ") }.joined(separator: "\n") + "\n"
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         #expect(expected.count == strings.count)
         for (points, python) in zip(strings, expected) {
             let value: PythonValue
@@ -269,7 +269,7 @@ struct PythonReprTests {
     }
 
     @Test("random bytes print as CPython prints them")
-    func randomBytes() throws {
+    func randomBytes() async throws {
         var generator = SeededGenerator(seed: 7)
         let samples: [[UInt8]] =
             (0..<500).map { _ in
@@ -283,7 +283,7 @@ struct PythonReprTests {
                 print(repr(b), repr(bytearray(b)))
             """
         let input = samples.map { $0.map { String(format: "%02x", $0) }.joined() }.joined(separator: "\n") + "\n"
-        let expected = try Python3Oracle.lines(script: script, input: input)
+        let expected = try await Python3Oracle.lines(script: script, input: input)
         for (bytes, python) in zip(samples, expected) {
             #expect("\(PythonValue.bytes(bytes).repr) \(PythonValue.byteArray(bytes).repr)" == python)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ManagerServer
+import MultiprocessingTestSupport
 import Pickle
 
 /// Runs operation sequences on real CPython objects (`python3`) and reports their outcomes, so that tests can
@@ -55,7 +56,7 @@ enum PythonOracle {
     }
 
     /// Runs `cases` in one `python3` process; `factory` is a Python expression using `init` (e.g. `list(init)`).
-    static func run(_ cases: [Case], factory: String) throws -> [String] {
+    static func run(_ cases: [Case], factory: String) async throws -> [String] {
         var script = """
             import sys
             def run(init, method, args, kw):
@@ -73,16 +74,7 @@ enum PythonOracle {
             let comma = entry.arguments.count == 1 ? "," : ""
             script += "run(\(Self.source(entry.initial)), '\(entry.method)', (\(args)\(comma)), {\(kw)})\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .dropLast().map(String.init)
+        return try await Self.outputLines(of: script)
     }
 }
 
@@ -114,7 +106,7 @@ extension PythonOracle {
 
     /// Runs `steps` in order on one object made by the Python expression `factory`, and reports each outcome as
     /// `OK <repr>` or `ERR <Type>: <args>`.
-    static func runSequence(_ steps: [Step], factory: String) throws -> [String] {
+    static func runSequence(_ steps: [Step], factory: String) async throws -> [String] {
         var script = """
             import queue, threading
             obj = \(factory)
@@ -131,16 +123,16 @@ extension PythonOracle {
             let comma = step.arguments.count == 1 ? "," : ""
             script += "run('\(step.method)', (\(args)\(comma)), {\(kw)})\n"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .dropLast().map(String.init)
+        return try await Self.outputLines(of: script)
+    }
+
+    /// The lines `script` prints when `python3` runs it (what it writes to standard error is printed too).
+    private static func outputLines(of script: String) async throws -> [String] {
+        let run = try await TestProcess.run(Python.python3, ["-c", script], timeout: .seconds(120))
+        if !run.standardError.isEmpty {
+            print(run.standardError)
+        }
+        return run.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// The outcome line of one hosted step, in ``runSequence(_:factory:)``'s format.

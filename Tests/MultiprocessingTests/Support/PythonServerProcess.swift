@@ -1,29 +1,21 @@
-import Foundation
 import ManagerWire
-import Synchronization
+import MultiprocessingTestSupport
 
 /// CPython's `SyncManager` server in a child process, for interop tests.
 ///
 /// The child prints `ready` once its listener is bound, and exits when its standard input closes, so a crashed
 /// test run leaves no server behind.
 final class PythonServerProcess: Sendable {
-    private let process: Process
-    private let input: FileHandle
-    private let exited: Latch<Int32>
+    private let process: TestProcess
 
-    private init(process: Process, input: FileHandle, exited: Latch<Int32>) {
+    private init(process: TestProcess) {
         self.process = process
-        self.input = input
-        self.exited = exited
     }
 
-    private static let script = """
-        import multiprocessing, os, sys, threading
+    private static let script = Python.server(
+        """
+        import multiprocessing, sys
         from multiprocessing.managers import SyncManager
-        def watch_parent():
-            sys.stdin.buffer.read()
-            os._exit(0)
-        threading.Thread(target=watch_parent, daemon=True).start()
         key = bytes.fromhex(sys.argv[2])
         # As in a server started by manager.start(): the server's own proxies (a Condition's lock) use this key.
         multiprocessing.current_process().authkey = key
@@ -32,6 +24,7 @@ final class PythonServerProcess: Sendable {
         print('ready', flush=True)
         server.serve_forever()
         """
+    )
 
     /// Starts the server and waits (at most `timeout`) until it listens on `socketPath`.
     static func start(
@@ -40,107 +33,20 @@ final class PythonServerProcess: Sendable {
         authKey: AuthKey,
         timeout: Duration = .seconds(20)
     ) async throws -> PythonServerProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", Self.script, socketPath, authKey.hexString]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        let ready = Latch<Bool>()
-        let exited = Latch<Int32>()
-        let buffer = Mutex(Data())
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                ready.resolve(false)
-                return
-            }
-            let text = buffer.withLock { buffer -> String in
-                buffer.append(data)
-                return String(decoding: buffer, as: UTF8.self)
-            }
-            if text.contains("ready\n") { ready.resolve(true) }
+        let process = try TestProcess(executable, ["-c", Self.script, socketPath, authKey.hexString])
+        guard await process.waitForLine(timeout: timeout, where: { $0 == "ready" }) != nil else {
+            await process.stop()
+            throw TestFailure(
+                "CPython's manager server (\(executable)) did not report ready within \(timeout): "
+                    + process.standardError
+            )
         }
-        process.terminationHandler = { process in
-            exited.resolve(process.terminationStatus)
-            ready.resolve(false)
-        }
-        try process.run()
-        let server = PythonServerProcess(process: process, input: input.fileHandleForWriting, exited: exited)
-        guard await ready.wait(timeout: timeout) == true else {
-            await server.stop()
-            throw TestFailure("CPython's manager server (\(executable)) did not report ready within \(timeout)")
-        }
-        return server
+        return PythonServerProcess(process: process)
     }
 
     /// Stops the server: closes its input, terminates it and waits (bounded) for it to exit.
     func stop() async {
-        try? self.input.close()
-        if self.process.isRunning {
-            self.process.terminate()
-        }
-        if await self.exited.wait(timeout: .seconds(10)) == nil {
-            kill(self.process.processIdentifier, SIGKILL)
-            _ = await self.exited.wait(timeout: .seconds(10))
-        }
-    }
-}
-
-/// A one-shot result that tasks can wait for with a timeout.
-final class Latch<Value: Sendable>: Sendable {
-    private struct State {
-        var value: Value?
-        var nextWaiter: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Value?, Never>] = [:]
-        var expired: Set<UInt64> = []
-    }
-
-    private let state = Mutex(State())
-
-    /// Sets the result, once; later calls are ignored.
-    func resolve(_ value: Value) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Value?, Never>] in
-            guard state.value == nil else { return [] }
-            state.value = value
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume(returning: value) }
-    }
-
-    /// The result, or `nil` if `timeout` passes first.
-    func wait(timeout: Duration) async -> Value? {
-        let id = self.state.withLock { state -> UInt64 in
-            defer { state.nextWaiter += 1 }
-            return state.nextWaiter
-        }
-        let timer = Task { [self] in
-            guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            self.expire(id)
-        }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
-            let outcome = self.state.withLock { state -> Value?? in
-                if let value = state.value { return .some(value) }
-                if state.expired.contains(id) { return .some(nil) }
-                state.waiters[id] = continuation
-                return .none
-            }
-            if let outcome { continuation.resume(returning: outcome) }
-        }
-    }
-
-    private func expire(_ id: UInt64) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<Value?, Never>? in
-            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
-            state.expired.insert(id)
-            return nil
-        }
-        waiter?.resume(returning: nil)
+        await self.process.stop()
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import ManagerServer
 import ManagerWire
 import Multiprocessing
+import MultiprocessingTestSupport
 
 /// A manager server running for one test, and how to stop it.
 final class TestServer: Sendable {
@@ -19,7 +20,7 @@ final class TestServer: Sendable {
     static func start(_ flavor: ServerFlavor) async throws -> TestServer {
         switch flavor {
         case .swift: return try await Self.startSwift()
-        case .cpython: return try await Self.startPython(executable: PythonInterpreter.python3)
+        case .cpython: return try await Self.startPython(executable: Python.python3)
         }
     }
 
