@@ -139,5 +139,6 @@ case .serve(let address, let key):
     let manager = try await Manager.startInProcess(address: address, authKey: key, hosting: [Counter.self])
     await manager.serveUntilShutdown {
         print("listening on \(manager.address)")
+        fflush(nil)  // at once, even into a pipe: whoever started the server waits for this line
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import ManagerServer
 import ManagerWire
 import Multiprocessing
 import MultiprocessingTestSupport
@@ -141,7 +140,7 @@ struct ManagedMacroTests {
     @Test("a Swift client drives a hosted Counter through Counter.Proxy")
     func proxyThroughServer() async throws {
         try await withCounterManager { client, _ in
-            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
+            let counter = try await client.create(Counter.Proxy.self, 5)
             #expect(try await counter.increment(n: 2) == 7)
             #expect(try await counter.increment() == 8)
             #expect(try await counter.add(3, times: 2) == 14)
@@ -156,7 +155,7 @@ struct ManagedMacroTests {
     @Test("an error thrown by a method reaches the proxy as a typed ManagerError")
     func errors() async throws {
         try await withCounterManager { client, _ in
-            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(9)]))
+            let counter = try await client.create(Counter.Proxy.self, 9)
             let error = await #expect(throws: ManagerError.self) { try await counter.check(atMost: 3) }
             #expect(error?.code == .valueError)
             #expect(error?.message == "ValueError: count 9 exceeds 3")
@@ -166,7 +165,7 @@ struct ManagedMacroTests {
     @Test("concurrent calls on one object run one at a time")
     func serialised() async throws {
         try await withCounterManager { client, _ in
-            let counter = Counter.Proxy(reference: try await client.create("Counter"))
+            let counter = try await client.create(Counter.Proxy.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<50 {
                     group.addTask { _ = try await counter.increment() }
@@ -229,7 +228,7 @@ struct ManagedMacroTests {
         let server = try await startPythonCounterServer(socketPath: path, authKey: key)
         do {
             let client = try await ManagerClient.connect(to: .unix(path: path), authKey: key)
-            let counter = Counter.Proxy(reference: try await client.create("Counter", [.int(5)]))
+            let counter = try await client.create(Counter.Proxy.self, 5)
             #expect(try await counter.increment(n: 2) == 7)
             #expect(try await counter.add(3, times: 2) == 13)
             #expect(try await counter.label == "c")
@@ -248,30 +247,9 @@ struct ManagedMacroTests {
 
 /// Runs `body` with a client of an in-process server hosting SyncManager's types and `Counter`.
 private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "managed-\(UUID().uuidString.prefix(8))"
-    )
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let key = AuthKey.random()
-    let server = try await ManagerServer.start(
-        configuration: .init(addresses: [.unix(path: directory.appendingPathComponent("m.sock").path)], authKey: key),
-        types: HostedType.syncManager + [HostedType(managing: Counter.self)]
-    )
-    do {
-        let client = try await ManagerClient.connect(to: server.boundAddresses[0], authKey: key)
-        do {
-            try await body(client, key)
-        } catch {
-            await client.close()
-            throw error
-        }
-        await client.close()
-    } catch {
-        await server.shutdown()
-        throw error
+    try await withManager(hosting: [Counter.self]) { manager in
+        try await body(manager.client, try #require(manager.authKey))
     }
-    await server.shutdown()
 }
 
 /// Starts CPython's manager server hosting a Python `Counter` class with the Swift one's methods, exposing
