@@ -66,7 +66,7 @@ public final class Manager: Sendable {
     ///   - authKey: The key; by default 32 random bytes.
     ///   - types: Swift types to host besides the `SyncManager` ones. A type whose ``ManagedObject/typeID`` is
     ///     also a `SyncManager` type id replaces that type.
-    /// - Throws: ``ManagerServerError`` if the address cannot be bound, ``ManagerError`` if the connection fails.
+    /// - Throws: An error describing the address if it cannot be bound; ``ManagerError`` if the connection fails.
     public static func startInProcess(
         address: ManagerAddress? = nil,
         authKey: AuthKey = .random(),
@@ -158,6 +158,8 @@ public final class Manager: Sendable {
     ///     print("listening on \(manager.address)")
     /// }
     /// ```
+    ///
+    /// For a manager that only connected to another program's server, it returns right after `ready`.
     ///
     /// - Parameter ready: Runs once the signal handlers are in place, so a signal sent after it cannot kill the
     ///   process before the socket file is removed: announce the address here.
