@@ -316,11 +316,11 @@ def rss_kib(pid):
     return -1
 
 
-def start_server(binary, socket_path, authkey):
+def start_server(binary, socket_path, authkey, stderr_path):
     server = subprocess.Popen(
         [binary, "serve", "--unix", socket_path, "--authkey-hex", authkey.hex()],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=open(stderr_path, "ab"),
         text=True,
     )
     lines = []
@@ -369,7 +369,8 @@ def controller_main(args):
     args.socket_path = os.path.join(state_dir, "manager.sock")
     authkey = os.urandom(32)
     multiprocessing.current_process().authkey = authkey
-    server, server_lines = start_server(args.binary, args.socket_path, authkey)
+    server_log = os.path.join(state_dir, "server-stderr.log")
+    server, server_lines = start_server(args.binary, args.socket_path, authkey, server_log)
     server_pid = server.pid
     manager = connect(args.socket_path, authkey)
     objects = {
@@ -439,7 +440,7 @@ def controller_main(args):
 
     failures = []
     if not server_alive:
-        failures.append("the server exited (status %s)" % server.returncode)
+        failures.append("the server exited (status %s); its standard error is in %s" % (server.returncode, server_log))
         print_summary(args, elapsed, kills, {}, failures, rss_start, rss_samples, -1, server_pid, False)
         return 1
 

@@ -133,7 +133,7 @@ public final class Manager: Sendable {
     /// `server.serve_forever()` does:
     ///
     /// ```swift
-    /// let manager = try await Manager.startInProcess(address: .unix(path: path), authKey: key, hosting: [Counter.self])
+    /// let manager = try await Manager.startInProcess(address: address, authKey: key, hosting: [Counter.self])
     /// print("listening on \(manager.address)")
     /// await manager.waitUntilShutdown()
     /// await manager.shutdown()
@@ -153,7 +153,7 @@ public final class Manager: Sendable {
     /// SIGINT or SIGTERM, then shuts the manager down: Python's `server.serve_forever()`.
     ///
     /// ```swift
-    /// let manager = try await Manager.startInProcess(address: .unix(path: path), authKey: key, hosting: [Counter.self])
+    /// let manager = try await Manager.startInProcess(address: address, authKey: key, hosting: [Counter.self])
     /// await manager.serveUntilShutdown {
     ///     print("listening on \(manager.address)")
     /// }

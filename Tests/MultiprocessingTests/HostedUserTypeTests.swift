@@ -65,7 +65,7 @@ struct HostedUserTypeTests {
         }
     }
 
-    @Test("a stock CPython client creates its own Counter by type id, calls it with keywords, and shuts the server down")
+    @Test("a stock CPython client creates a Counter by type id, calls it with keywords, and shuts the server down")
     func pythonClientAndShutdown() async throws {
         try await Self.withServedCounter { socket, key in
             let result = try await TestProcess.run(
