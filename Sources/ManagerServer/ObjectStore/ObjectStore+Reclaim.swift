@@ -1,3 +1,4 @@
+import NIOCore
 import Pickle
 
 extension ObjectStore {
@@ -23,6 +24,21 @@ extension ObjectStore {
         for waiter in self.parkedCallsByConnection.removeValue(forKey: connection) ?? [] {
             self.parkedCalls.removeValue(forKey: waiter)?.timeout?.cancel()
         }
+        // Closed while the store was delivering a reply (to this connection, whose peer has died): an object may be
+        // in the middle of a change (handing its Lock to a waiter), and releasing what this connection holds would
+        // change it again before that change finished. Its parked calls are gone already, so no value can be
+        // handed to it; the rest waits until the operation in progress has finished.
+        guard self.deliveriesInProgress == 0 else {
+            let store = NIOLoopBound(self, eventLoop: self.eventLoop)
+            self.eventLoop.execute { store.value.releaseHoldings(of: connection) }
+            return
+        }
+        self.releaseHoldings(of: connection)
+    }
+
+    /// Gives back what a closed connection held: what it owns in every object it may have touched, and its
+    /// references.
+    private func releaseHoldings(of connection: ConnectionID) {
         // A method channel may hold things in objects it never called directly (the Lock behind a Condition it
         // acquired), so every object hears of it; one-shot connections call no methods and skip this.
         let process = self.peerProcesses.removeValue(forKey: connection)

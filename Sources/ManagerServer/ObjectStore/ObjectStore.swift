@@ -57,6 +57,9 @@ package final class ObjectStore {
     var reclaimScheduled = false
     /// The call being run, for ``StoreContext``.
     var current: CurrentCall?
+    /// How many replies are being delivered right now (deliveries nest: a reply can close a connection, whose
+    /// cleanup wakes a waiter, whose reply is delivered in turn).
+    var deliveriesInProgress = 0
 
     /// The call or event the store is handling, as ``StoreContext`` reports it to hosted objects.
     struct CurrentCall {

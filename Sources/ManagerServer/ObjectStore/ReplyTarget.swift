@@ -9,7 +9,13 @@ package enum ReplyTarget {
     static var discard: ReplyTarget { .handler { _ in } }
 
     /// Delivers `reply` from `store`, on the store's loop.
+    ///
+    /// Delivering can close a connection on the spot (writing to a peer that has died), and the store then hears
+    /// of the close before `deliver` returns; ``ObjectStore/connectionClosed(_:)`` sees that a delivery is in
+    /// progress and leaves the objects alone until the operation that delivered has finished.
     func deliver(_ reply: StoreReply, from store: ObjectStore) {
+        store.deliveriesInProgress += 1
+        defer { store.deliveriesInProgress -= 1 }
         switch self {
         case .handler(let body): body(reply)
         case .receiver(let receiver): receiver.receive(reply, from: store)
