@@ -19,7 +19,7 @@ package struct TerminationSignals {
     private let sources: [any DispatchSourceSignal]
 
     /// The signals handled.
-    package static let numbers: [Int32] = [SIGINT, SIGTERM]
+    private static let numbers: [Int32] = [SIGINT, SIGTERM]
 
     private init(sources: [any DispatchSourceSignal]) {
         self.sources = sources

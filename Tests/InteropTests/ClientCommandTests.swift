@@ -45,27 +45,10 @@ struct ClientCommandTests {
 
     @Test("inspect lists objects with refcounts, the lock's holder and the queue's waiting getter")
     func inspectOurServer() async throws {
-        let server = try await ServerUnderTest.start(.swift)
-        let output = try await server.stopping {
-            let client = try TestProcess(Python.python3, ["-c", Self.holder, server.address, server.keyHex])
-            return try await client.stopping {
-                let ready = await client.waitForLine(timeout: .seconds(30)) { $0 == "ready" }
-                try #require(ready != nil, "the client did not start: \(client.standardError)")
-                // The client's `get` reaches the server some time after `ready`: inspect until it is parked there
-                // (each run is a full connection and report, so this is bounded by the attempts, not by sleeping).
-                var output = ""
-                for _ in 0..<50 where !output.contains("1 getters waiting") {
-                    let result = try await TestProcess.run(
-                        BuildProducts.cli.path, ["inspect", "--unix", server.address, "--authkey-hex", server.keyHex]
-                    )
-                    #expect(result.status == 0, "\(result.standardError)")
-                    output = result.standardOutput
-                }
-                return output
-            }
-        }
+        // The holder's `get` reaches the server some time after `ready`: inspect until it is parked there.
+        let (address, output) = try await Self.inspectWhileHeld(on: .swift) { $0.contains("1 getters waiting") }
         let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(lines.first == "\(server.address): 3 object(s) referenced by clients", "\(output)")
+        #expect(lines.first == "\(address): 3 object(s) referenced by clients", "\(output)")
         #expect(lines.contains { $0.contains("Lock  refcount=1  held by connection") }, "\(output)")
         #expect(lines.contains("{'a': 1}"), "\(output)")
         #expect(
@@ -78,24 +61,40 @@ struct ClientCommandTests {
 
     @Test("inspect against CPython's server lists its objects, refcounts and values")
     func inspectCPython() async throws {
-        let server = try await ServerUnderTest.start(.cpython)
+        let (address, output) = try await Self.inspectWhileHeld(on: .cpython) { _ in true }
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.first == "\(address): 3 object(s) referenced by clients", "\(output)")
+        #expect(lines.filter { $0.hasSuffix("refcount=1") }.count == 3, "\(output)")
+        #expect(lines.contains { $0.hasPrefix("<locked _thread.lock object") }, "\(output)")
+        #expect(lines.contains("{'a': 1}"), "\(output)")
+        #expect(lines.contains { $0.hasPrefix("<queue.Queue object") }, "\(output)")
+    }
+
+    /// Starts a `flavor` server and the ``holder`` client, then runs `inspect` until its output satisfies `done`
+    /// (at most 50 runs: each is a full connection and report, so the attempts bound it, not a sleep). Returns the
+    /// server's address and the last output.
+    static func inspectWhileHeld(
+        on flavor: ServerUnderTest.Flavor,
+        until done: (String) -> Bool
+    ) async throws -> (address: String, output: String) {
+        let server = try await ServerUnderTest.start(flavor)
         let output = try await server.stopping {
             let client = try TestProcess(Python.python3, ["-c", Self.holder, server.address, server.keyHex])
             return try await client.stopping {
                 let ready = await client.waitForLine(timeout: .seconds(30)) { $0 == "ready" }
                 try #require(ready != nil, "the client did not start: \(client.standardError)")
-                let result = try await TestProcess.run(
-                    BuildProducts.cli.path, ["inspect", "--unix", server.address, "--authkey-hex", server.keyHex]
-                )
-                #expect(result.status == 0, "\(result.standardError)")
-                return result.standardOutput
+                var output = ""
+                for _ in 0..<50 {
+                    let result = try await TestProcess.run(
+                        BuildProducts.cli.path, ["inspect", "--unix", server.address, "--authkey-hex", server.keyHex]
+                    )
+                    #expect(result.status == 0, "\(result.standardError)")
+                    output = result.standardOutput
+                    if done(output) { break }
+                }
+                return output
             }
         }
-        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(lines.first == "\(server.address): 3 object(s) referenced by clients", "\(output)")
-        #expect(lines.filter { $0.hasSuffix("refcount=1") }.count == 3, "\(output)")
-        #expect(lines.contains { $0.hasPrefix("<locked _thread.lock object") }, "\(output)")
-        #expect(lines.contains("{'a': 1}"), "\(output)")
-        #expect(lines.contains { $0.hasPrefix("<queue.Queue object") }, "\(output)")
+        return (server.address, output)
     }
 }
