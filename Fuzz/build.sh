@@ -24,7 +24,13 @@ for target in "${TARGETS[@]}"; do
         *" $target "*) ;;
         *) echo "unknown fuzz target '$target'; choose from: ${ALL[*]}" >&2; exit 2 ;;
     esac
+done
+# The link step below takes every object in the build directory, so every dependency of every target must be
+# current there, not only the requested target's: build all four (incremental after the first time).
+for target in "${ALL[@]}"; do
     swift build --target "$target" -c release --build-path "$SPM" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g
+done
+for target in "${TARGETS[@]}"; do
     BIN=$(cd "$SPM/release" && pwd -P)  # a symbolic link to the triple's directory; find does not follow it
     # Every object in the build directory belongs to a fuzz target or to a dependency of one; leave out the other
     # fuzz targets (each defines LLVMFuzzerTestOneInput) and plugin tools built for the host (*-tool.build, with

@@ -1,12 +1,14 @@
 import SwiftDiagnostics
 import SwiftSyntax
 
-/// The arguments written in `@Managed(typeID: "Counter", exposing: ["increment"])`.
+/// The arguments written in `@Managed(typeID: "Counter", exposing: ["increment"], methodToTypeID: ["child": "Child"])`.
 struct MacroArguments {
     var typeID: String?
     var exposing: [String]?
     /// The `exposing` list, to point diagnostics at.
     var exposingNode: ExprSyntax?
+    /// `methodToTypeID`, in the order written.
+    var methodToTypeID: [(method: String, typeID: String, node: ExprSyntax)] = []
 
     init(_ attribute: AttributeSyntax) throws {
         guard case .argumentList(let list) = attribute.arguments else { return }
@@ -22,6 +24,18 @@ struct MacroArguments {
                     try Self.string(element.expression, label: "exposing")
                 }
                 self.exposingNode = argument.expression
+            case "methodToTypeID":
+                guard let dictionary = argument.expression.as(DictionaryExprSyntax.self) else {
+                    throw Self.error(argument.expression, label: "methodToTypeID")
+                }
+                guard case .elements(let elements) = dictionary.content else { continue }  // [:]
+                self.methodToTypeID = try elements.map { element throws in
+                    (
+                        method: try Self.string(element.key, label: "methodToTypeID"),
+                        typeID: try Self.string(element.value, label: "methodToTypeID"),
+                        node: element.key
+                    )
+                }
             default:
                 continue
             }

@@ -18,9 +18,21 @@ struct ManagedDiagnostic: DiagnosticMessage, Error {
     )
 
     static func literalArgument(_ label: String) -> ManagedDiagnostic {
+        let form = label == "methodToTypeID" ? "a dictionary literal of string literals" : "a string literal or an array of them"
+        return ManagedDiagnostic("literalArgument", "@Managed's '\(label)' argument must be written as \(form)")
+    }
+
+    static func unknownMappedMethod(_ name: String, typeName: String) -> ManagedDiagnostic {
         ManagedDiagnostic(
-            "literalArgument",
-            "@Managed's '\(label)' argument must be written as a string literal or an array of them"
+            "unknownMappedMethod",
+            "'\(name)' is listed in 'methodToTypeID' but is not an exposed method of \(typeName)"
+        )
+    }
+
+    static func mappedMethodReturnsNothing(_ name: String) -> ManagedDiagnostic {
+        ManagedDiagnostic(
+            "mappedMethodReturnsNothing",
+            "'\(name)' is listed in 'methodToTypeID' but returns nothing; it must return the object (or the value) to host"
         )
     }
 

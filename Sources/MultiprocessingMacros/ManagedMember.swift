@@ -26,6 +26,8 @@ struct ManagedMethod {
     var isAsync: Bool
     var isThrowing: Bool
     var node: FunctionDeclSyntax
+    /// The type id the result is hosted under (`methodToTypeID`), making the proxy method return a proxy.
+    var resultTypeID: String?
 }
 
 /// An exposed property, read through `__getattribute__` and written through `__setattr__`.

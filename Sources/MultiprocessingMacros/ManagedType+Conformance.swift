@@ -10,6 +10,12 @@ extension ManagedType {
                 "\(self.access)static var alsoAcceptedMethods: [String] { \(literal(self.attributeMethodNames)) }"
             )
         }
+        if !self.methodToTypeID.isEmpty {
+            let entries = self.methodToTypeID.map { "\(literal($0.method)): \(literal($0.typeID))" }
+            lines.append(
+                "\(self.access)static var methodToTypeID: [String: String] { [\(entries.joined(separator: ", "))] }"
+            )
+        }
         lines.append(self.initializerSource)
         lines.append(self.invokeSource)
         return lines.joined(separator: "\n")
@@ -59,7 +65,7 @@ extension ManagedType {
         }
         cases += ["default:", "    throw ManagedArguments.unknownMethod(method, of: Self.typeID)"]
         return """
-            \(self.access)func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> PythonValue {
+            \(self.access)func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> ManagedResult {
                 switch method {
             \(cases.joined(separator: "\n"))
                 }

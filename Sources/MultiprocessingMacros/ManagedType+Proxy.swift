@@ -1,3 +1,5 @@
+import SwiftSyntax
+
 /// The nested `Proxy`: a `ManagedProxy` with an `async throws(ManagerError)` method for each exposed method, and
 /// an async property (plus a `set…` method when settable) for each exposed property.
 extension ManagedType {
@@ -34,7 +36,15 @@ extension ManagedType {
         let arguments = method.parameters.map { "self.reference.client.encode(\($0.name))" }
         let call = remoteCall(method.name, arguments)
         let body: [String]
-        if let returnType = method.returnType {
+        var result = method.returnType.map { " -> \($0.trimmedDescription)" } ?? ""
+        if method.resultTypeID != nil, let returnType = method.returnType {
+            let proxy = proxyType(for: returnType)
+            result = " -> \(proxy)"
+            body = [
+                "let reference = \(remoteCall(method.name, arguments, returningObject: true))",
+                "return \(proxy)(reference: reference)",
+            ]
+        } else if let returnType = method.returnType {
             body = [
                 "let result = \(call)",
                 "return try await self.reference.client.decode(\(returnType.trimmedDescription).self, from: result)",
@@ -42,7 +52,6 @@ extension ManagedType {
         } else {
             body = ["_ = \(call)"]
         }
-        let result = method.returnType.map { " -> \($0.trimmedDescription)" } ?? ""
         return """
             \(self.access)func \(method.name)(\(parameters)) async throws(ManagerError)\(result) {
             \(indent(body))
@@ -76,8 +85,21 @@ extension ManagedType {
     }
 }
 
-/// `try await self.reference.client.call(self.reference.objectID, "name", [arguments])`.
-private func remoteCall(_ method: String, _ arguments: [String]) -> String {
+/// `try await self.reference.client.call(self.reference.objectID, "name", [arguments])`, or `callReturningObject`.
+private func remoteCall(_ method: String, _ arguments: [String], returningObject: Bool = false) -> String {
     let list = arguments.isEmpty ? "" : ", [\(arguments.joined(separator: ", "))]"
-    return "try await self.reference.client.call(self.reference.objectID, \(literal(method))\(list))"
+    let function = returningObject ? "callReturningObject" : "call"
+    return "try await self.reference.client.\(function)(self.reference.objectID, \(literal(method))\(list))"
+}
+
+/// The proxy a method listed in `methodToTypeID` returns for a result declared as `type`: `ListProxy<E>` for
+/// `[E]`, `DictProxy<K, V>` for `[K: V]`, and the managed type's own `T.Proxy` otherwise.
+private func proxyType(for type: TypeSyntax) -> String {
+    if let array = type.as(ArrayTypeSyntax.self) {
+        return "ListProxy<\(array.element.trimmedDescription)>"
+    }
+    if let dictionary = type.as(DictionaryTypeSyntax.self) {
+        return "DictProxy<\(dictionary.key.trimmedDescription), \(dictionary.value.trimmedDescription)>"
+    }
+    return "\(type.trimmedDescription).Proxy"
 }

@@ -82,6 +82,18 @@ extension ManagedType {
             }
         }
         type.checkNames(report: report)
+        for mapping in arguments.methodToTypeID {
+            guard let index = type.methods.firstIndex(where: { $0.name == mapping.method }) else {
+                report(Diagnostic(node: mapping.node, message: ManagedDiagnostic.unknownMappedMethod(mapping.method, typeName: name)))
+                continue
+            }
+            guard type.methods[index].returnType != nil else {
+                report(Diagnostic(node: mapping.node, message: ManagedDiagnostic.mappedMethodReturnsNothing(mapping.method)))
+                continue
+            }
+            type.methods[index].resultTypeID = mapping.typeID
+            type.methodToTypeID.append((method: mapping.method, typeID: mapping.typeID))
+        }
         if let chosen = markedInitializer ?? (initializers.count == 1 ? initializers[0] : nil) {
             type.initializer = Self.initializer(chosen, report: report)
         } else if initializers.count > 1 {

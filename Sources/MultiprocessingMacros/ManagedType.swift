@@ -18,6 +18,9 @@ struct ManagedType {
     /// Names the generated `Proxy` declares itself; members with these names cannot be exposed.
     static let reservedNames: Set<String> = ["reference", "typeID", "pythonProxyType", "init", "client", "objectID"]
 
+    /// `methodToTypeID`, as written.
+    var methodToTypeID: [(method: String, typeID: String)] = []
+
     /// The names Python clients see, in the order `create` reports them.
     var exposedMethodNames: [String] { self.methods.map(\.name) }
 

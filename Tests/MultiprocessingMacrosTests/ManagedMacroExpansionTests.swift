@@ -92,7 +92,7 @@ struct ManagedMacroExpansionTests {
                     try managedArguments.expect(atMost: 1, named: ["start"])
                     self.init(start: try managedArguments.value("start", at: 0, default: 0))
                 }
-                public func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> PythonValue {
+                public func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> ManagedResult {
                     switch method {
                     case "increment":
                         try managedArguments.expect(atMost: 1, named: ["n"])
@@ -210,7 +210,7 @@ struct ManagedMacroExpansionTests {
                         throw PythonException.runtimeError("\(type(of: error)): \(error)")
                     }
                 }
-                func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> PythonValue {
+                func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> ManagedResult {
                     switch method {
                     case "value":
                         try managedArguments.expect(atMost: 0, named: [])
@@ -313,7 +313,7 @@ struct ManagedMacroExpansionTests {
                     try managedArguments.expect(atMost: 0, named: [])
                     self.init()
                 }
-                func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> PythonValue {
+                func invokeManagedMethod(_ method: String, _ managedArguments: ManagedArguments) async throws -> ManagedResult {
                     switch method {
                     case "twice":
                         try managedArguments.expect(atMost: 0, named: [])

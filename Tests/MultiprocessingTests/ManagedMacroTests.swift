@@ -88,7 +88,7 @@ struct ManagedMacroTests {
         let vault = try Vault(
             managedArguments: ManagedArguments(callee: "Vault", keywords: PythonDict(stringKeys: ["seed": .int(4)]))
         )
-        #expect(try await vault.invokeManagedMethod("peek", ManagedArguments(callee: "peek")) == .int(4))
+        #expect(try await vault.invokeManagedMethod("peek", ManagedArguments(callee: "peek")) == .value(.int(4)))
         #expect(throws: PythonException.runtimeError("VaultError: negativeSeed")) {
             _ = try Vault(managedArguments: ManagedArguments(callee: "Vault", positional: [.int(-1)]))
         }
@@ -97,24 +97,24 @@ struct ManagedMacroTests {
     @Test("positional and keyword arguments bind to Swift labels, with Python's errors for mistakes")
     func binding() async throws {
         let counter = try Counter(managedArguments: ManagedArguments(callee: "Counter", positional: [.int(5)]))
-        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment")) == .int(6))
+        #expect(try await counter.invokeManagedMethod("increment", ManagedArguments(callee: "increment")) == .value(.int(6)))
         let keywords = PythonDict(stringKeys: ["n": .int(4)])
         #expect(
             try await counter.invokeManagedMethod(
                 "increment",
                 ManagedArguments(callee: "increment", keywords: keywords)
-            ) == .int(10)
+            ) == .value(.int(10))
         )
         let byName = PythonDict(stringKeys: ["x": .int(2), "times": .int(3)])
         #expect(
-            try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .int(16)
+            try await counter.invokeManagedMethod("add", ManagedArguments(callee: "add", keywords: byName)) == .value(.int(16))
         )
         #expect(try await counter.invokeManagedMethod("reset", ManagedArguments(callee: "reset")) == .none)
         #expect(
             try await counter.invokeManagedMethod(
                 "__getattribute__",
                 ManagedArguments(callee: "__getattribute__", positional: [.string("label")])
-            ) == .string("c")
+            ) == .value(.string("c"))
         )
 
         await #expect(throws: PythonException.typeError("add() missing 1 required positional argument: 'x'")) {
@@ -253,9 +253,9 @@ private func withCounterManager(_ body: (ManagerClient, AuthKey) async throws ->
 }
 
 /// Starts CPython's manager server hosting a Python `Counter` class with the Swift one's methods, exposing
-/// attribute access; it exits when its standard input closes or it is terminated.
-private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> TestProcess {
-    let script = Python.server(
+/// attribute access; it exits when its standard input closes or it is stopped.
+private func startPythonCounterServer(socketPath: String, authKey: AuthKey) async throws -> PythonServerProcess {
+    try await PythonServerProcess.start(
         """
         import sys
         from multiprocessing.managers import BaseManager
@@ -278,12 +278,8 @@ private func startPythonCounterServer(socketPath: String, authKey: AuthKey) asyn
         server = M(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2])).get_server()
         print('ready', flush=True)
         server.serve_forever()
-        """
+        """,
+        socketPath: socketPath,
+        authKey: authKey
     )
-    let process = try TestProcess(Python.python3, ["-c", script, socketPath, authKey.hexString])
-    guard await process.waitForLine(timeout: .seconds(20), where: { $0.contains("ready") }) != nil else {
-        await process.stop()
-        throw TestFailure("CPython's manager server did not report ready within 20 seconds: \(process.standardError)")
-    }
-    return process
 }

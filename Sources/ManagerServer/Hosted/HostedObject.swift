@@ -94,7 +94,8 @@ package protocol StoreContext: AnyObject {
     ///
     /// Hosted objects that run work elsewhere (user types, which run each method on their own executor so a slow
     /// method never stalls the store) park the call and hand this function to that work.
-    func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void
+    /// The result may be a new object (``DeferredOutcome/newObject(typeID:make:)``), answered with a `#PROXY` reply.
+    func resumer(for waiter: WaiterID) -> @Sendable (Result<DeferredOutcome, PythonException>) -> Void
 
     /// The connection that made a parked call, or `nil` if the call is no longer parked.
     func connection(of waiter: WaiterID) -> ConnectionID?

@@ -45,11 +45,60 @@ extension ObjectStore: StoreContext {
         return true
     }
 
-    package func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void {
+    package func resumer(for waiter: WaiterID) -> @Sendable (Result<DeferredOutcome, PythonException>) -> Void {
         let store = NIOLoopBound(self, eventLoop: self.eventLoop)
         return { result in
-            store.eventLoop.execute { store.value.resume(waiter, with: result) }
+            store.eventLoop.execute { store.value.finish(waiter, with: result) }
         }
+    }
+
+    /// Answers a call parked for work that ran elsewhere, registering the new object it may have produced.
+    ///
+    /// Nothing is built or registered for a call whose connection has gone, so a dead client leaks no object.
+    private func finish(_ waiter: WaiterID, with result: Result<DeferredOutcome, PythonException>) {
+        guard let parked = self.parkedCalls[waiter] else { return }
+        switch result {
+        case .failure(let exception):
+            self.resume(waiter, with: .failure(exception))
+        case .success(.value(let value)):
+            self.resume(waiter, with: .success(value))
+        case .success(.newObject(let typeID, let make)):
+            let object = make()
+            let type = self.types[typeID ?? object.typeID]
+            guard type != nil || typeID == nil || typeID == object.typeID else {
+                // A type id the method's `method_to_typeid` names must exist, as in CPython; an object under
+                // its own type id is hosted with its own methods even if that type was not registered.
+                self.resume(waiter, with: .failure(.keyError(.string(typeID ?? object.typeID))))
+                return
+            }
+            self.resume(waiter, withNewObject: object, type: type)
+        case .success(.create(let typeID, let argument)):
+            guard let type = self.types[typeID] else {
+                // CPython's server looks the type id up in its registry: an unknown one is a KeyError.
+                self.resume(waiter, with: .failure(.keyError(.string(typeID))))
+                return
+            }
+            self.current = CurrentCall(connection: parked.connection, objectID: parked.objectID, reply: .discard)
+            defer { self.current = nil }
+            do {
+                let object = try type.make(CallArguments([argument]), self)
+                self.resume(waiter, withNewObject: object, type: type)
+            } catch {
+                self.resume(waiter, with: .failure(error))
+            }
+        }
+    }
+
+    /// Registers `object` and answers the parked call with a `#PROXY` reply; the caller's process holds the new
+    /// object's first reference, as for a `#PROXY` reply to a direct call.
+    private func resume(_ waiter: WaiterID, withNewObject object: any HostedObject, type: HostedType?) {
+        guard let parked = self.parkedCalls.removeValue(forKey: waiter) else { return }
+        parked.timeout?.cancel()
+        self.parkedCallsByConnection[parked.connection]?.remove(waiter)
+        let id = self.insert(object, type: type)
+        self.countProcessReference(to: id, from: parked.connection, by: 1)
+        guard let created = self.entries[id] else { return }
+        parked.reply.deliver(.proxy(exposed: created.exposedOrder, typeID: created.typeID, objectID: id), from: self)
     }
 
     package func connection(of waiter: WaiterID) -> ConnectionID? {

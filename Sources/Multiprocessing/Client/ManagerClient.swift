@@ -93,9 +93,19 @@ public final class ManagerClient: Sendable {
         keywords: PythonDict = PythonDict(),
         mayBlock: Bool = false
     ) async throws(ManagerError) -> PythonValue {
-        try Self.unwrap(
-            try await self.send(Request(objectID: objectID, method: method, arguments: arguments, keywords: keywords), mayBlock: mayBlock)
+        let reply = try await self.send(
+            Request(objectID: objectID, method: method, arguments: arguments, keywords: keywords), mayBlock: mayBlock
         )
+        if case .proxy(let exposed, let token) = reply {
+            // The server counted a reference for this caller: taking it and letting it go gives it back.
+            _ = self.reference(toNew: token, exposed: exposed)
+            throw ManagerError(
+                code: .protocolViolation,
+                message: "\(method) returned a new \(token.typeID) object (a proxy), not a value; call it with "
+                    + "callReturningObject (DynamicProxy: callReturningProxy) to keep it"
+            )
+        }
+        return try Self.unwrap(reply)
     }
 
     /// Calls a method that returns a new object (`'#PROXY'`, e.g. `dict.__iter__`) and takes its reference.
@@ -112,8 +122,13 @@ public final class ManagerClient: Sendable {
             _ = try Self.unwrap(reply)
             throw ManagerError(code: .protocolViolation, message: "expected a new object from \(method), got \(reply)")
         }
+        return self.reference(toNew: token, exposed: exposed)
+    }
+
+    /// The reference to an object a `#PROXY` reply announced.
+    private func reference(toNew token: Token, exposed: [String]) -> ObjectReference {
         // The server's count of one is ours; the token's address is replaced by ours, as CPython's client does.
-        return ObjectReference(
+        ObjectReference(
             client: self,
             token: Token(typeID: token.typeID, address: self.address.pythonValue, objectID: token.objectID),
             exposed: exposed

@@ -57,6 +57,31 @@ public struct DynamicProxy: ManagedProxy {
     ) async throws(ManagerError) -> T {
         try await self.invoke(method, arguments, keywords: keywords, mayBlock: mayBlock, as: T.self)
     }
+
+    /// Calls a method that hands out a new object (one listed in the type's `method_to_typeid`, such as a
+    /// factory method) and returns a proxy for it.
+    ///
+    /// ```swift
+    /// let child = try await factory.callReturningProxy("make", 3)
+    /// let value: Int = try await child.call("increment", as: Int.self)
+    /// ```
+    public func callReturningProxy(
+        _ method: String,
+        _ arguments: PythonValue...,
+        keywords: PythonDict = PythonDict()
+    ) async throws(ManagerError) -> DynamicProxy {
+        DynamicProxy(reference: try await self.client.callReturningObject(self.objectID, method, arguments, keywords: keywords))
+    }
+
+    /// Calls a method that hands out a new object and returns a typed proxy for it.
+    public func callReturningProxy<Proxy: ManagedProxy>(
+        _ method: String,
+        _ arguments: PythonValue...,
+        keywords: PythonDict = PythonDict(),
+        as type: Proxy.Type
+    ) async throws(ManagerError) -> Proxy {
+        Proxy(reference: try await self.client.callReturningObject(self.objectID, method, arguments, keywords: keywords))
+    }
 }
 
 extension ManagerClient {

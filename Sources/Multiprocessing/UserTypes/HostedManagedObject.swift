@@ -21,9 +21,11 @@ final class HostedManagedObject<Object: ManagedObject>: HostedObject {
         let resume = context.resumer(for: waiter)
         let object = self.object
         let managedArguments = ManagedArguments(callee: method, positional: arguments.positional, keywords: arguments.keywords)
+        let mappedTypeID = Object.methodToTypeID[method]
         Task {
             do {
-                resume(.success(try await object.invokeManagedMethod(method, managedArguments)))
+                let result = try await object.invokeManagedMethod(method, managedArguments)
+                resume(.success(result.outcome(mappedTo: mappedTypeID)))
             } catch let exception as PythonException {
                 resume(.failure(exception))
             } catch {
@@ -38,6 +40,24 @@ final class HostedManagedObject<Object: ManagedObject>: HostedObject {
     func pickledValue() -> Result<PythonValue, PythonException> {
         .failure(.typeError("cannot pickle '\(Object.typeID)' object"))
     }
+}
+
+extension ManagedResult {
+    /// The store's view of this result of a method whose `methodToTypeID` entry is `typeID`.
+    fileprivate func outcome(mappedTo typeID: String?) -> DeferredOutcome {
+        switch self {
+        case .value(let value):
+            guard let typeID else { return .value(value) }
+            return .create(typeID: typeID, argument: value)
+        case .object(let object):
+            return .newObject(typeID: typeID ?? type(of: object).typeID) { hosted(object) }
+        }
+    }
+}
+
+/// `object` as the store hosts it, whatever its concrete type.
+private func hosted<Object: ManagedObject>(_ object: Object) -> any HostedObject {
+    HostedManagedObject(object)
 }
 
 extension HostedType {

@@ -27,16 +27,33 @@
 /// - `Proxy` repeats each method's signature as `async throws(ManagerError)`; default expressions are evaluated in
 ///   the proxy, so they must make sense there (literals, or fully qualified names).
 ///
+/// - A method listed in `methodToTypeID` hands out a new hosted object (CPython's `method_to_typeid`): a method
+///   returning a managed actor hosts that actor under the listed type id, any other result is passed to the listed
+///   type's constructor (`["snapshot": "list"]` with `func snapshot() -> [Int]` hands out a managed list). Its
+///   `Proxy` method returns a proxy: `Child.Proxy` for a result of type `Child`, `ListProxy<E>` for `[E]`,
+///   `DictProxy<K, V>` for `[K: V]`. Python clients get the proxy type registered for the type id.
+///
+/// ```swift
+/// @Managed(methodToTypeID: ["makeCounter": "Counter"])
+/// actor CounterFactory {
+///     public func makeCounter(start: Int) -> Counter { Counter(start: start) }
+/// }
+///
+/// let counter = try await factory.makeCounter(start: 3)   // a Counter.Proxy
+/// ```
+///
 /// - Parameters:
 ///   - typeID: The type id clients create instances under; the actor's name by default.
 ///   - exposing: The names of the methods and properties clients may use, instead of the public ones.
+///   - methodToTypeID: Methods whose results are hosted as new objects, with the type id of each.
 @attached(
     extension,
     conformances: ManagedObject,
-    names: named(typeID), named(exposedMethods), named(alsoAcceptedMethods), named(init), named(invokeManagedMethod)
+    names: named(typeID), named(exposedMethods), named(alsoAcceptedMethods), named(methodToTypeID), named(init),
+    named(invokeManagedMethod)
 )
 @attached(member, names: named(Proxy))
-public macro Managed(typeID: String? = nil, exposing: [String]? = nil) =
+public macro Managed(typeID: String? = nil, exposing: [String]? = nil, methodToTypeID: [String: String] = [:]) =
     #externalMacro(module: "MultiprocessingMacros", type: "ManagedMacro")
 
 /// Exposes a method or property of a `@Managed` actor that is not public, or marks the initializer clients create

@@ -78,12 +78,19 @@ public struct ManagedArguments: Sendable {
     /// Encodes a method's result for the reply.
     ///
     /// - Throws: `TypeError` if the value cannot be converted.
-    public static func result<T: Encodable>(_ value: T) throws(PythonException) -> PythonValue {
-        if let value = value as? PythonValue { return value }
+    public static func result<T: Encodable>(_ value: T) throws(PythonException) -> ManagedResult {
+        if let value = value as? PythonValue { return .value(value) }
         do {
-            return try PythonValueEncoder().encode(value)
+            return .value(try PythonValueEncoder().encode(value))
         } catch {
             throw .typeError("cannot convert a \(T.self) result to a Python value: \(error)")
         }
+    }
+
+    /// A method's result that is itself a managed object: the manager hosts it and the caller gets a proxy.
+    ///
+    /// Never throws; it is declared `throws` so that generated code can call both overloads the same way.
+    public static func result(_ object: some ManagedObject) throws(PythonException) -> ManagedResult {
+        .object(object)
     }
 }

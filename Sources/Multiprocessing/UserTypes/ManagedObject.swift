@@ -16,15 +16,15 @@ public import Pickle
 ///         self.count = try arguments.value("start", at: 0, default: 0)
 ///     }
 ///
-///     func invokeManagedMethod(_ name: String, _ arguments: ManagedArguments) async throws -> PythonValue {
+///     func invokeManagedMethod(_ name: String, _ arguments: ManagedArguments) async throws -> ManagedResult {
 ///         switch name {
 ///         case "increment":
 ///             try arguments.expect(atMost: 1, named: ["n"])
 ///             self.count += try arguments.value("n", at: 0, default: 1)
-///             return .int(self.count)
+///             return .value(.int(self.count))
 ///         case "value":
 ///             try arguments.expect(atMost: 0, named: [])
-///             return .int(self.count)
+///             return .value(.int(self.count))
 ///         default:
 ///             throw ManagedArguments.unknownMethod(name, of: Self.typeID)
 ///         }
@@ -39,7 +39,13 @@ public protocol ManagedObject: Actor {
     static var typeID: String { get }
     /// The methods clients may call; Python's AutoProxy builds its methods from this list.
     static var exposedMethods: [String] { get }
-    /// Methods whose results are registered as new objects of another type id (CPython's `method_to_typeid`).
+    /// Methods whose results the manager hosts as new objects, with the type id to host each under (CPython's
+    /// `method_to_typeid`); the caller gets a proxy.
+    ///
+    /// A result that is a ``ManagedObject`` (``ManagedResult/object(_:)``) is hosted as it is, under the listed
+    /// type id; any other result (``ManagedResult/value(_:)``) is passed to the listed type's constructor, as
+    /// CPython passes it to the registered callable: `["snapshot": "list"]` hands out a managed list built from
+    /// the returned array. A ``ManagedObject`` result of a method not listed here is hosted under its own type id.
     static var methodToTypeID: [String: String] { get }
 
     /// Creates an instance from the arguments of a `create` request.
@@ -49,7 +55,7 @@ public protocol ManagedObject: Actor {
 
     /// Runs an exposed method. Thrown errors reach the caller: a ``PythonException`` as itself, any other error
     /// as `RuntimeError('<SwiftType>: <description>')`.
-    func invokeManagedMethod(_ name: String, _ arguments: ManagedArguments) async throws -> PythonValue
+    func invokeManagedMethod(_ name: String, _ arguments: ManagedArguments) async throws -> ManagedResult
 }
 
 extension ManagedObject {

@@ -35,12 +35,12 @@ final class TestStoreContext: StoreContext {
         return waiter
     }
 
-    @discardableResult
     /// SyncManager's types answer parked calls on the store's loop; only user types hop, so tests flag its use.
-    func resumer(for waiter: WaiterID) -> @Sendable (Result<PythonValue, PythonException>) -> Void {
+    func resumer(for waiter: WaiterID) -> @Sendable (Result<DeferredOutcome, PythonException>) -> Void {
         { _ in Issue.record("a SyncManager type used the cross-thread resumer for \(waiter)") }
     }
 
+    @discardableResult
     func resume(_ waiter: WaiterID, with result: Result<PythonValue, PythonException>) -> Bool {
         guard self.parked.removeValue(forKey: waiter) != nil else { return false }
         self.results[waiter] = result

@@ -12,8 +12,7 @@ final class PythonServerProcess: Sendable {
         self.process = process
     }
 
-    private static let script = Python.server(
-        """
+    private static let script = """
         import multiprocessing, sys
         from multiprocessing.managers import SyncManager
         key = bytes.fromhex(sys.argv[2])
@@ -24,7 +23,6 @@ final class PythonServerProcess: Sendable {
         print('ready', flush=True)
         server.serve_forever()
         """
-    )
 
     /// Starts the server and waits (at most `timeout`) until it listens on `socketPath`.
     static func start(
@@ -33,7 +31,19 @@ final class PythonServerProcess: Sendable {
         authKey: AuthKey,
         timeout: Duration = .seconds(20)
     ) async throws -> PythonServerProcess {
-        let process = try TestProcess(executable, ["-c", Self.script, socketPath, authKey.hexString])
+        try await Self.start(Self.script, executable: executable, socketPath: socketPath, authKey: authKey, timeout: timeout)
+    }
+
+    /// Starts a manager server of the test's own, `script`: it takes the socket path and the key in hex as its
+    /// arguments and prints `ready` once it listens. Waits at most `timeout` for that line.
+    static func start(
+        _ script: String,
+        executable: String = Python.python3,
+        socketPath: String,
+        authKey: AuthKey,
+        timeout: Duration = .seconds(20)
+    ) async throws -> PythonServerProcess {
+        let process = try TestProcess(executable, ["-c", Python.server(script), socketPath, authKey.hexString])
         guard await process.waitForLine(timeout: timeout, where: { $0 == "ready" }) != nil else {
             await process.stop()
             throw TestFailure(
