@@ -12,7 +12,7 @@ struct RequestReplyHandlerTests {
     static let returnX = hexBytes("80 04 95 11 00 00 00 00 00 00 00 8c 07 23 52 45 54 55 52 4e 94 8c 01 78 94 86 94 2e")
 
     static func makeChannel() throws -> EmbeddedChannel {
-        let channel = EmbeddedChannel(handler: RequestReplyHandler())
+        let channel = EmbeddedChannel(handler: RequestReplyHandler(queuedWrites: QueuedWrites()))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
     }
@@ -37,6 +37,36 @@ struct RequestReplyHandlerTests {
             return
         }
         #expect(x == "x")
+        _ = try channel.finish()
+    }
+
+    @Test("announced concurrent requests leave in one flush, when the last of them is written")
+    func burstFlushesOnce() throws {
+        let queued = QueuedWrites()
+        let channel = EmbeddedChannel(handler: RequestReplyHandler(queuedWrites: queued))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        for _ in 0..<3 { queued.willWrite() }
+        var replies: [EventLoopFuture<Reply>] = []
+        for byte: UInt8 in 1...3 {
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "flushed before request \(byte)")
+            let promise = channel.eventLoop.makePromise(of: Reply.self)
+            channel.write(PendingCall(payload: buffer([byte]), promise: promise), promise: nil)
+            replies.append(promise.futureResult)
+        }
+        for byte: UInt8 in 1...3 {
+            #expect(try channel.readOutbound(as: ByteBuffer.self) == buffer([byte]))
+        }
+        // A request written on its own (announced, then written) is flushed at once.
+        queued.willWrite()
+        let promise = channel.eventLoop.makePromise(of: Reply.self)
+        channel.write(PendingCall(payload: buffer([4]), promise: promise), promise: nil)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == buffer([4]))
+        for _ in 0..<4 {
+            try channel.writeInbound(buffer(Self.returnNone))
+        }
+        for reply in replies + [promise.futureResult] {
+            #expect(throws: Never.self) { try reply.wait() }
+        }
         _ = try channel.finish()
     }
 

@@ -26,6 +26,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var pendingRead = false
     /// Whether the store knows this connection as a method channel.
     private var registeredAsMethodChannel = false
+    /// Whether the channel is delivering the requests of one read: replies are written then and flushed together
+    /// at `channelReadComplete`, so a client that pipelines gets a burst of replies in one system call.
+    private var inReadBurst = false
+    /// Whether replies were written during the current read burst and await its flush.
+    private var flushPending = false
     /// Reused for each reply's pickle, so encoding does not allocate and grow a new array every time.
     private var replyBytes: [UInt8] = []
 
@@ -62,6 +67,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.inReadBurst = true
         let payload = self.unwrapInboundIn(data)
         let incoming: ServerConnectionStateMachine.Incoming
         do {
@@ -72,6 +78,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             incoming = .undecodable(reason: "\(error)")
         }
         self.handle(self.stateMachine.requestReceived(incoming))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.inReadBurst = false
+        if self.flushPending {
+            self.flushPending = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -198,7 +213,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
             return
         }
-        context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        if self.inReadBurst {
+            // Answered while the read that brought the request is still being handled: flushed with the
+            // burst's other replies at `channelReadComplete`.
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.flushPending = true
+        } else {
+            context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        }
         if self.readingPaused, self.stateMachine.canResumeReading {
             self.readingPaused = false
             if self.pendingRead {

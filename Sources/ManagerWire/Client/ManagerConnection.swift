@@ -21,11 +21,13 @@ public final class ManagerConnection: Sendable {
     public let address: ManagerAddress
     private let channel: any Channel
     private let writer: PickleWriter
+    private let queuedWrites: QueuedWrites
 
-    private init(address: ManagerAddress, channel: any Channel) {
+    private init(address: ManagerAddress, channel: any Channel, queuedWrites: QueuedWrites) {
         self.address = address
         self.channel = channel
         self.writer = PickleWriter(protocolVersion: 4)
+        self.queuedWrites = queuedWrites
     }
 
     /// Connects to a manager and, when `authKey` is given, completes the handshake.
@@ -46,6 +48,7 @@ public final class ManagerConnection: Sendable {
     ) async throws -> ManagerConnection {
         let loop = eventLoopGroup.next()
         let handshake = authKey.map { _ in loop.makePromise(of: Void.self) }
+        let queuedWrites = QueuedWrites()
         var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
@@ -59,7 +62,7 @@ public final class ManagerConnection: Sendable {
                             HandshakeHandler(role: .client, authKey: authKey, completionPromise: handshake)
                         )
                     }
-                    try sync.addHandler(RequestReplyHandler())
+                    try sync.addHandler(RequestReplyHandler(queuedWrites: queuedWrites))
                 }
             }
         if case .tcp = address {
@@ -91,7 +94,7 @@ public final class ManagerConnection: Sendable {
                 throw error
             }
         }
-        return ManagerConnection(address: address, channel: channel)
+        return ManagerConnection(address: address, channel: channel, queuedWrites: queuedWrites)
     }
 
     /// Sends a request and waits for its reply.
@@ -127,7 +130,10 @@ public final class ManagerConnection: Sendable {
                 )
             )
         }
-        self.channel.writeAndFlush(call, promise: written)
+        // The handler flushes once the last of the requests announced so far has reached it, so concurrent calls
+        // share one system call.
+        self.queuedWrites.willWrite()
+        self.channel.write(call, promise: written)
         return try await promise.futureResult.get()
     }
 

@@ -12,6 +12,8 @@ import Pickle
 /// - A reply with no outstanding request is a protocol violation: every call fails and the connection closes.
 /// - When the connection closes (or fails) every outstanding call fails with
 ///   ``WireError/Code-swift.struct/connectionClosed`` (or the error), and later calls fail at once.
+/// - Requests are flushed when the last one announced in ``QueuedWrites`` has been written, so a burst of
+///   concurrent calls leaves in one system call; callers write without flushing.
 final class RequestReplyHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = PendingCall
@@ -20,14 +22,17 @@ final class RequestReplyHandler: ChannelDuplexHandler {
     private var pending = CircularBuffer<EventLoopPromise<Reply>>(initialCapacity: 16)
     private var terminalError: WireError?
     private let reader: PickleReader
+    private let queuedWrites: QueuedWrites
 
-    /// A handler that decodes replies with `reader`.
-    init(reader: PickleReader = PickleReader()) {
+    /// A handler that decodes replies with `reader` and flushes when `queuedWrites` says a burst is complete.
+    init(reader: PickleReader = PickleReader(), queuedWrites: QueuedWrites) {
         self.reader = reader
+        self.queuedWrites = queuedWrites
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let call = Self.unwrapOutboundIn(data)
+        let endsBurst = self.queuedWrites.didWrite()
         if let terminalError = self.terminalError {
             call.promise.fail(terminalError)
             promise?.fail(terminalError)
@@ -48,6 +53,9 @@ final class RequestReplyHandler: ChannelDuplexHandler {
             )
         }
         context.write(Self.wrapOutboundOut(call.payload), promise: writePromise)
+        if endsBurst {
+            context.flush()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
