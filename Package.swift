@@ -87,7 +87,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "swift-multiprocessing-benchmark",
-            dependencies: ["Multiprocessing", "ManagerWire", "Pickle"],
+            dependencies: [
+                "Multiprocessing", "ManagerWire", "Pickle",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Benchmarks/SwiftClient",
             swiftSettings: swiftSettings
         ),

@@ -73,9 +73,9 @@ def target_for(workload):
         return ("abs_max", 1500.0)
     if workload == "py.idle_rss":
         return ("abs_max", 64.0)
-    if workload.startswith("swift.latency."):
+    if workload.startswith(("swift.latency.", "swift.nio.latency.")):
         return ("floor_max", 1.3)
-    if workload.startswith("swift.pipelined"):
+    if workload.startswith(("swift.pipelined", "swift.nio.pipelined")):
         return ("abs_min", 500000.0)
     return None
 
@@ -319,17 +319,21 @@ def run_swift_clients(arguments, servers, authkey_hex, results):
     if not os.path.exists(SWIFT_BENCHMARK):
         log("Swift-client rows skipped: %s does not exist yet" % SWIFT_BENCHMARK)
         return False
-    for name in SERVERS:
+    # Each server twice: with Swift Concurrency's default executor (every workload), then with NIO's event loops
+    # as the global executor (single calls and pipelining only, rows named swift.nio.*).
+    for name, executor in [(name, executor) for executor in ("default", "nio") for name in SERVERS]:
         unix, tcp = servers.get((name, "unix")), servers.get((name, "tcp"))
         if unix is None or not unix.alive():
             continue
-        output = os.path.join(arguments.temporary, "swift-%s.json" % name)
+        output = os.path.join(arguments.temporary, "swift-%s-%s.json" % (name, executor))
         command = [SWIFT_BENCHMARK, "--address", unix.address, "--authkey-hex", authkey_hex, "--json", output]
-        if tcp is not None and tcp.alive():
+        if tcp is not None and tcp.alive() and executor == "default":
             command += ["--tcp-address", tcp.address]
         if arguments.quick:
             command.append("--quick")
-        log("swift clients -> %s ..." % name)
+        if executor == "nio":
+            command.append("--nio-executor")
+        log("swift clients (%s executor) -> %s ..." % (executor, name))
         try:
             result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                                     timeout=PROFILES["quick" if arguments.quick else "full"]["swift_timeout"])

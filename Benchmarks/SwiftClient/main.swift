@@ -1,13 +1,19 @@
 // swift-multiprocessing-benchmark: Swift clients against a manager (ours or CPython's), for Benchmarks/run.py.
 //
 // Usage: swift-multiprocessing-benchmark --address UNIX_PATH --tcp-address HOST:PORT --authkey-hex HEX
-//            --json OUT_PATH [--quick]
+//            --json OUT_PATH [--quick] [--nio-executor]
 // Writes one JSON row per measurement (schema in Benchmarks/README.md). Every workload checks its result; a
 // wrong answer is written as a failed row and makes the exit status non-zero.
+//
+// --nio-executor installs NIO's event loops as Swift Concurrency's global executor before anything else runs, so
+// a calling task and its connection share threads instead of handing every call between two pools; it then runs
+// only the single-call and pipelined workloads, named swift.nio.*.
 
 import Foundation
 import ManagerWire
 import Multiprocessing
+import NIOCore
+import NIOPosix
 import Pickle
 
 struct Options {
@@ -16,6 +22,7 @@ struct Options {
     var keyHex = ""
     var jsonPath = ""
     var quick = false
+    var nioExecutor = false
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -26,6 +33,7 @@ struct Options {
             case "--authkey-hex": self.keyHex = iterator.next() ?? ""
             case "--json": self.jsonPath = iterator.next() ?? ""
             case "--quick": self.quick = true
+            case "--nio-executor": self.nioExecutor = true
             default: throw BenchmarkFailure("unknown argument \(argument)")
             }
         }
@@ -63,6 +71,11 @@ struct SwiftClientBenchmark {
     static func main() async {
         do {
             let options = try Options(CommandLine.arguments)
+            if options.nioExecutor, !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+                throw BenchmarkFailure("NIO's event loops could not be installed as the global executor")
+            }
+            let prefix = options.nioExecutor ? "swift.nio." : "swift."
+            let titlePrefix = options.nioExecutor ? "Swift (NIO executor)" : "Swift"
             let key = try AuthKey(hex: options.keyHex)
             var rows: [Row] = []
             let scale = options.quick ? 1 : 5
@@ -92,23 +105,23 @@ struct SwiftClientBenchmark {
                 let seconds = (ContinuousClock.now - start) / .seconds(1)
                 record(workload, title, seconds / Double(calls) * 1e6, "us", "lower")
             }
-            try await latency("swift.latency.dict_set", "Swift dict set") {
+            try await latency(prefix + "latency.dict_set", "\(titlePrefix) dict set") {
                 _ = try await client.call(dict.objectID, "__setitem__", ["k", 1])
             }
-            try await latency("swift.latency.dict_get", "Swift dict get") {
+            try await latency(prefix + "latency.dict_get", "\(titlePrefix) dict get") {
                 guard try await client.call(dict.objectID, "__getitem__", ["k"]) == 1 else { throw BenchmarkFailure("dict get returned a wrong value") }
             }
-            try await latency("swift.latency.list_append", "Swift list append") {
+            try await latency(prefix + "latency.list_append", "\(titlePrefix) list append") {
                 _ = try await client.call(list.objectID, "append", [1])
             }
-            try await latency("swift.latency.value_get", "Swift Value get") {
+            try await latency(prefix + "latency.value_get", "\(titlePrefix) Value get") {
                 guard try await client.call(value.objectID, "get") == 7 else { throw BenchmarkFailure("Value get returned a wrong value") }
             }
-            try await latency("swift.latency.lock", "Swift Lock acquire+release") {
+            try await latency(prefix + "latency.lock", "\(titlePrefix) Lock acquire+release") {
                 _ = try await client.call(lock.objectID, "acquire", [], mayBlock: false)
                 _ = try await client.call(lock.objectID, "release")
             }
-            try await latency("swift.latency.queue", "Swift Queue put+get") {
+            try await latency(prefix + "latency.queue", "\(titlePrefix) Queue put+get") {
                 _ = try await client.call(queue.objectID, "put", [1])
                 guard try await client.call(queue.objectID, "get") == 1 else { throw BenchmarkFailure("queue get returned a wrong value") }
             }
@@ -130,7 +143,12 @@ struct SwiftClientBenchmark {
                         try await group.waitForAll()
                     }
                 }
-                record("swift.pipelined.\(tasks)", "Swift pipelined calls, \(tasks) tasks", Double(tasks * perTask) / seconds, "calls/s", "higher")
+                record(prefix + "pipelined.\(tasks)", "\(titlePrefix) pipelined calls, \(tasks) tasks", Double(tasks * perTask) / seconds, "calls/s", "higher")
+            }
+
+            if options.nioExecutor {
+                try await Self.finish(rows, client: client, jsonPath: options.jsonPath)
+                return
             }
 
             // Lock-protected read-modify-write counter from several clients.
@@ -206,13 +224,18 @@ struct SwiftClientBenchmark {
                 record("swift.new_connection.\(name)", "Swift new connection (\(name))", connectSeconds / Double(connects) * 1e6, "us", "lower")
             }
 
-            await client.close()
-            let data = try JSONEncoder().encode(["rows": rows])
-            try data.write(to: URL(fileURLWithPath: options.jsonPath))
-            if rows.contains(where: { !$0.ok }) { exit(1) }
+            try await Self.finish(rows, client: client, jsonPath: options.jsonPath)
         } catch {
             FileHandle.standardError.write(Data("swift-multiprocessing-benchmark: \(error)\n".utf8))
             exit(2)
         }
+    }
+
+    /// Closes the client, writes the rows and exits non-zero if a check failed.
+    static func finish(_ rows: [Row], client: ManagerClient, jsonPath: String) async throws {
+        await client.close()
+        let data = try JSONEncoder().encode(["rows": rows])
+        try data.write(to: URL(fileURLWithPath: jsonPath))
+        if rows.contains(where: { !$0.ok }) { exit(1) }
     }
 }
