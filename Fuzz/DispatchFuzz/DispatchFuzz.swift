@@ -33,6 +33,9 @@ public func dispatchFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         addresses: [address],
         logger: Logger(label: "dispatch-fuzz", factory: { _ in SwiftLogNoOpLogHandler() })
     )
+    // Repetition up to the default 100 million elements is legitimate work that takes minutes under
+    // AddressSanitizer; a small bound keeps every input fast and still reaches the MemoryError path.
+    store.maxRepetitionLength = 4096
     let reader = PickleReader(
         limits: PickleLimits(
             maxInputSize: 1 << 12,

@@ -154,6 +154,17 @@ struct HostedListTests {
         #expect(object.states == [3])
     }
 
+    @Test("repetition beyond the store's bound is a MemoryError and leaves the list unchanged")
+    func repetitionBound() throws {
+        let context = TestStoreContext()
+        context.maxRepetitionLength = 10
+        let list = HostedList([1, 2, 3])
+        #expect(try context.value(list, "__mul__", 3) == .list([1, 2, 3, 1, 2, 3, 1, 2, 3]))
+        #expect(context.error(list, "__imul__", 4)?.type == .builtin("MemoryError"))
+        #expect(context.error(list, "__rmul__", 4)?.type == .builtin("MemoryError"))
+        #expect(try context.value(list, "__len__") == 3)
+    }
+
     @Test("a sort key the server cannot evaluate is a TypeError saying so")
     func unsupportedSortKey() {
         let context = TestStoreContext()

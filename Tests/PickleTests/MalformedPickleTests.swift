@@ -185,4 +185,20 @@ struct FuzzRegressionTests {
             #expect(throws: Never.self) { try PickleReader().read(encoded) }
         }
     }
+
+    /// Found by the pickle-reader fuzzer: a protocol 4 pickle calling a global literally named
+    /// `__builtin__.frozenset`, re-encoded with protocol 2, came back as `builtins.frozenset` (protocol 0–2 names
+    /// are renamed on reading) applied to unhashable elements, and did not decode.
+    @Test("a global with a Python 2 name is not written in protocols 0–2, where reading would rename it")
+    func pythonTwoNameReencoding() throws {
+        let value = try PickleReader().read(try Self.fixture("fuzz-python2-name-reencoding.pkl"))
+        #expect(throws: PickleError.self) { try PickleWriter(protocolVersion: 2).write(value) }
+        for protocolVersion in 3...5 {
+            let encoded = try PickleWriter(protocolVersion: protocolVersion).write(value)
+            #expect(try PickleReader().read(encoded) == value)
+        }
+        let renamed: PythonValue = .global(PythonGlobal(module: "copy_reg", name: "_reconstructor"))
+        #expect(throws: PickleError.self) { try PickleWriter(protocolVersion: 2).write(renamed) }
+        #expect(try PickleReader().read(try PickleWriter(protocolVersion: 2).write(.global(.builtin("len")))) == .global(.builtin("len")))
+    }
 }

@@ -157,4 +157,23 @@ struct PythonOrderingTests {
             try PythonValue.sort(&mixed, keys: [1], reverse: false)
         }
     }
+
+    /// Found by the dispatch fuzzer (a `list.sort` on a list grown with `*=` hung it): binary insertion assigned a
+    /// slice of the permutation to itself, copying the whole array on every insertion. With 200 000 values that
+    /// took hours; the suite's one-minute limit turns a return of it into a failure.
+    @Test("a large sort is not quadratic and orders every value, stably")
+    func largeSort() throws {
+        var generator = SeededGenerator(seed: 7)
+        let count = 200_000
+        let numbers = (0..<count).map { _ in Int(generator.next() % 1_000) }
+        var values = numbers.enumerated().map { PythonValue.tuple([.int($0.element), .int($0.offset)]) }
+        var keys = numbers.map { PythonValue.int($0) }
+        try PythonValue.sort(&values, keys: keys, reverse: false)
+        let expected = numbers.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }
+        #expect(values == expected.map { PythonValue.tuple([.int($0.element), .int($0.offset)]) })
+        keys.sort { ($0.intValue ?? 0) < ($1.intValue ?? 0) }
+        var sorted = keys
+        try PythonValue.sort(&sorted)
+        #expect(sorted == keys)
+    }
 }

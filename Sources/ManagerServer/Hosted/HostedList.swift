@@ -76,9 +76,11 @@ package final class HostedList: HostedObject {
             }
             return .value(.list(self.items + elements))
         case "__mul__", "__rmul__":
-            return .value(.list(try Self.repeated(self.items, try arguments.bindOne("list.\(method)"))))
+            let count = try arguments.bindOne("list.\(method)")
+            return .value(.list(try Self.repeated(self.items, count, limit: context.maxRepetitionLength)))
         case "__imul__":
-            self.items = try Self.repeated(self.items, try arguments.bindOne("list.__imul__"))
+            let count = try arguments.bindOne("list.__imul__")
+            self.items = try Self.repeated(self.items, count, limit: context.maxRepetitionLength)
             return .value(.list(self.items))
         case "__reversed__":
             try arguments.bindNone("list.__reversed__")
@@ -127,11 +129,12 @@ package final class HostedList: HostedObject {
         return .value(.none)
     }
 
-    private static func repeated(_ items: [PythonValue], _ count: PythonValue) throws(PythonException) -> [PythonValue]
+    private static func repeated(_ items: [PythonValue], _ count: PythonValue, limit: Int) throws(PythonException)
+        -> [PythonValue]
     {
         let times = try count.indexValue()
         guard times > 0, !items.isEmpty else { return [] }
-        guard times <= 100_000_000 / items.count else { throw PythonException(type: .builtin("MemoryError")) }
+        guard times <= limit / items.count else { throw PythonException(type: .builtin("MemoryError")) }
         return Array([[PythonValue]](repeating: items, count: times).joined())
     }
 

@@ -81,6 +81,9 @@ package protocol StoreContext: AnyObject {
     /// The current time on the store's clock.
     var now: NIODeadline { get }
 
+    /// The longest list one repetition (`list * n`, `list *= n`) may build; longer ones raise `MemoryError`.
+    var maxRepetitionLength: Int { get }
+
     /// Parks the current call until it is resumed or `deadline` passes (`nil`: no deadline). The object must
     /// remember the returned id and then return ``CallOutcome/parked``.
     func park(until deadline: NIODeadline?) -> WaiterID

@@ -38,6 +38,9 @@ package final class ObjectStore {
     package var logger: Logger
     /// Called once when a client sends `shutdown`.
     package var onShutdownRequest: (() -> Void)?
+    /// The longest list a single operation may build by repetition (`*`, `*=`); longer ones raise `MemoryError`
+    /// before anything is allocated, so one call cannot make the server allocate without bound.
+    package var maxRepetitionLength = 100_000_000
 
     var entries: [String: StoreEntry] = [:]
     var nextObjectNumber: UInt64 = 1

@@ -239,10 +239,14 @@ private struct PythonSorter {
                     left = middle + 1
                 }
             }
-            if left < pivotIndex {
-                self.order[(left + 1)...pivotIndex] = self.order[left..<pivotIndex]
-                self.order[left] = pivot
+            // Shift in place: assigning a slice of `order` to `order` would copy the whole array on every
+            // insertion (the slice keeps the buffer shared), making a large sort quadratic.
+            var index = pivotIndex
+            while index > left {
+                self.order[index] = self.order[index - 1]
+                index -= 1
             }
+            self.order[left] = pivot
         }
     }
 

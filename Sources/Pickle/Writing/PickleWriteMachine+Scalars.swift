@@ -149,6 +149,15 @@ extension PickleWriteMachine {
         guard !global.module.contains("\n"), !global.name.contains("\n") else {
             throw PickleError(code: .unencodable, message: "the global name \(global) contains a newline")
         }
+        if self.protocolVersion < 3, PythonTwoNames.map(global) != global {
+            // Python 3 reads the globals of protocol 0–2 pickles as Python 2 names: this one would come back as
+            // another object.
+            throw PickleError(
+                code: .unencodable,
+                message: "the global \(global) would be read back as \(PythonTwoNames.map(global)) from a protocol "
+                    + "\(self.protocolVersion) pickle (Python 3 renames Python 2 names there); use protocol 3 or later"
+            )
+        }
         let parts = global.name.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count > 1 {
             try self.writeDottedGlobal(module: global.module, parts: parts[...])
