@@ -3,7 +3,7 @@ public import Pickle
 /// What a method of a ``ManagedObject`` returned: a value for the reply, or a new object the manager hosts and
 /// hands back as a proxy (CPython's `method_to_typeid`).
 ///
-/// Build one with ``ManagedArguments/result(_:)-(Encodable)``, which picks the case from the result's type: a
+/// Build one with `ManagedArguments.result(_:)`, whose overloads pick the case from the result's type: a
 /// ``ManagedObject`` becomes ``object(_:)``, anything `Encodable` becomes ``value(_:)``.
 public enum ManagedResult: Sendable, Equatable {
     /// The value sent back to the caller (`#RETURN`), or, for a method listed in
