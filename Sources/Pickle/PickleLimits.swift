@@ -8,6 +8,11 @@ public struct PickleLimits: Sendable, Hashable {
     public var maxInputSize: Int
     /// The deepest nesting of containers and objects in the decoded value. Default 1000 (Python's own recursion
     /// limit is of the same order).
+    ///
+    /// Values that share objects or contain opaque ones are converted recursively, one call per level, so the
+    /// stack of the decoding thread bounds how high this may safely be set: the default fits a 512 KiB stack in
+    /// an optimised build; a debug build, or AddressSanitizer, needs several times that. The pickle-reader fuzzer
+    /// overflowed an 8 MiB stack under AddressSanitizer at about 9000 levels.
     public var maxDepth: Int
     /// The most memo entries a pickle may store. Default 1 000 000.
     public var maxMemoEntries: Int

@@ -138,6 +138,9 @@ extension PickleWriteMachine {
         self.emit(.reduce)
     }
 
+    /// The most dotted parts a global name may have in protocols before 4, which write each as a nested `getattr`.
+    static let maxDottedGlobalParts = 200
+
     /// `STACK_GLOBAL` from protocol 4, `GLOBAL` before (dotted names through `getattr`, as CPython does).
     mutating func writeGlobal(_ global: PythonGlobal) throws(PickleError) {
         if self.protocolVersion >= 4 {
@@ -159,6 +162,16 @@ extension PickleWriteMachine {
             )
         }
         let parts = global.name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= Self.maxDottedGlobalParts else {
+            // Each part is a `getattr` call nested in the next, two levels deep: a reader with the default
+            // `maxDepth` would refuse the pickle.
+            throw PickleError(
+                code: .unencodable,
+                message: "the global \(global.module).\(global.name.prefix(40))… has \(parts.count) dotted parts; "
+                    + "protocol \(self.protocolVersion) would nest them as \(parts.count) getattr calls (at most "
+                    + "\(Self.maxDottedGlobalParts) are written); use protocol 4 or later"
+            )
+        }
         if parts.count > 1 {
             try self.writeDottedGlobal(module: global.module, parts: parts[...])
             return
