@@ -86,15 +86,20 @@ extension ObjectStore {
             reply.deliver(.returned(value), from: self)
         case .newObject(let object):
             let typeID = entry.methodToTypeID[method] ?? object.typeID
-            let id = self.insert(object, type: self.types[typeID])
-            self.countProcessReference(to: id, from: connection, by: 1)
-            if let created = self.entries[id] {
-                reply.deliver(.proxy(exposed: created.exposedOrder, typeID: created.typeID, objectID: id), from: self)
-            }
+            reply.deliver(self.registerNewObject(object, type: self.types[typeID], for: connection), from: self)
         case .parked:
             break
         }
         self.scheduleReclaimIfNeeded()
+    }
+
+    /// Registers an object a method returned and makes the `#PROXY` reply for it; the caller's process holds its
+    /// first reference.
+    func registerNewObject(_ object: any HostedObject, type: HostedType?, for connection: ConnectionID) -> StoreReply {
+        let id = self.insert(object, type: type)
+        self.countProcessReference(to: id, from: connection, by: 1)
+        let entry = self.entries[id]
+        return .proxy(exposed: entry?.exposedOrder ?? object.exposed, typeID: entry?.typeID ?? object.typeID, objectID: id)
     }
 
     /// CPython's fallbacks for names that are not exposed.

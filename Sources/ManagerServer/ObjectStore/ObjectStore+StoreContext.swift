@@ -35,9 +35,7 @@ extension ObjectStore: StoreContext {
 
     @discardableResult
     package func resume(_ waiter: WaiterID, with result: Result<PythonValue, PythonException>) -> Bool {
-        guard let parked = self.parkedCalls.removeValue(forKey: waiter) else { return false }
-        parked.timeout?.cancel()
-        self.parkedCallsByConnection[parked.connection]?.remove(waiter)
+        guard let parked = self.unpark(waiter) else { return false }
         switch result {
         case .success(let value): parked.reply.deliver(.returned(value), from: self)
         case .failure(let exception): parked.reply.deliver(.error(exception), from: self)
@@ -92,13 +90,16 @@ extension ObjectStore: StoreContext {
     /// Registers `object` and answers the parked call with a `#PROXY` reply; the caller's process holds the new
     /// object's first reference, as for a `#PROXY` reply to a direct call.
     private func resume(_ waiter: WaiterID, withNewObject object: any HostedObject, type: HostedType?) {
-        guard let parked = self.parkedCalls.removeValue(forKey: waiter) else { return }
+        guard let parked = self.unpark(waiter) else { return }
+        parked.reply.deliver(self.registerNewObject(object, type: type, for: parked.connection), from: self)
+    }
+
+    /// Removes a parked call and its deadline; `nil` if it is no longer parked.
+    private func unpark(_ waiter: WaiterID) -> ParkedCall? {
+        guard let parked = self.parkedCalls.removeValue(forKey: waiter) else { return nil }
         parked.timeout?.cancel()
         self.parkedCallsByConnection[parked.connection]?.remove(waiter)
-        let id = self.insert(object, type: type)
-        self.countProcessReference(to: id, from: parked.connection, by: 1)
-        guard let created = self.entries[id] else { return }
-        parked.reply.deliver(.proxy(exposed: created.exposedOrder, typeID: created.typeID, objectID: id), from: self)
+        return parked
     }
 
     package func connection(of waiter: WaiterID) -> ConnectionID? {
