@@ -21,13 +21,22 @@ public final class ManagerConnection: Sendable {
     public let address: ManagerAddress
     private let channel: any Channel
     private let writer: PickleWriter
-    private let queuedWrites: QueuedWrites
+    private let reader: PickleReader
+    private let requests: OutgoingRequests<RequestReplyHandler.Waiter>
+    private let handler: NIOLoopBound<RequestReplyHandler>
 
-    private init(address: ManagerAddress, channel: any Channel, queuedWrites: QueuedWrites) {
+    init(
+        address: ManagerAddress,
+        channel: any Channel,
+        requests: OutgoingRequests<RequestReplyHandler.Waiter>,
+        handler: NIOLoopBound<RequestReplyHandler>
+    ) {
         self.address = address
         self.channel = channel
         self.writer = PickleWriter(protocolVersion: 4)
-        self.queuedWrites = queuedWrites
+        self.reader = PickleReader()
+        self.requests = requests
+        self.handler = handler
     }
 
     /// Connects to a manager and, when `authKey` is given, completes the handshake.
@@ -48,7 +57,7 @@ public final class ManagerConnection: Sendable {
     ) async throws -> ManagerConnection {
         let loop = eventLoopGroup.next()
         let handshake = authKey.map { _ in loop.makePromise(of: Void.self) }
-        let queuedWrites = QueuedWrites()
+        let requests = OutgoingRequests<RequestReplyHandler.Waiter>()
         var bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
@@ -56,13 +65,13 @@ public final class ManagerConnection: Sendable {
                     let sync = channel.pipeline.syncOperations
                     let handshakeFrames = authKey == nil ? 0 : FrameDecoder.handshakeFrameCount
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(handshakeFrames: handshakeFrames)))
-                    try sync.addHandler(FrameEncoder())
+                    try sync.addHandler(FrameEncoder(), name: Self.frameEncoderName)
                     if let authKey {
                         try sync.addHandler(
                             HandshakeHandler(role: .client, authKey: authKey, completionPromise: handshake)
                         )
                     }
-                    try sync.addHandler(RequestReplyHandler(queuedWrites: queuedWrites))
+                    try sync.addHandler(RequestReplyHandler(requests: requests))
                 }
             }
         if case .tcp = address {
@@ -86,55 +95,73 @@ public final class ManagerConnection: Sendable {
             handshake?.fail(failure)
             throw failure
         }
-        if let handshake {
-            do {
+        do {
+            if let handshake {
                 try await handshake.futureResult.get()
-            } catch {
-                try? await channel.close()
-                throw error
             }
+            // From here on the request-reply handler frames requests itself, several to a buffer.
+            try await channel.pipeline.removeHandler(name: Self.frameEncoderName).get()
+            return try await ManagerConnection(address: address, channel: channel, requests: requests)
+        } catch {
+            try? await channel.close()
+            throw error
         }
-        return ManagerConnection(address: address, channel: channel, queuedWrites: queuedWrites)
+    }
+
+    private static let frameEncoderName = "FrameEncoder"
+
+    /// A connection over `channel`, whose pipeline ends in a ``RequestReplyHandler`` that writes `requests`.
+    convenience init(
+        address: ManagerAddress,
+        channel: any Channel,
+        requests: OutgoingRequests<RequestReplyHandler.Waiter>
+    ) async throws {
+        let handler = try await channel.eventLoop.submit {
+            NIOLoopBound(
+                try channel.pipeline.syncOperations.handler(type: RequestReplyHandler.self),
+                eventLoop: channel.eventLoop
+            )
+        }.get()
+        self.init(address: address, channel: channel, requests: requests, handler: handler)
     }
 
     /// Sends a request and waits for its reply.
     ///
-    /// Safe to call from many tasks at once; concurrent calls are pipelined on the connection. The request is
-    /// pickled (protocol 4) on the calling task and the reply decoded on the connection's event loop. Cancelling
-    /// the calling task does not withdraw a request that was sent: the call still waits for its reply, which keeps
-    /// later replies matched to their requests.
+    /// Safe to call from many tasks at once; concurrent calls are pipelined on the connection, and the requests of
+    /// a burst leave in one system call. The request is pickled (protocol 4) and its reply decoded on the calling
+    /// task; the connection's event loop only moves bytes. Cancelling the calling task does not withdraw a request
+    /// that was sent: the call still waits for its reply, which keeps later replies matched to their requests.
     ///
     /// - Parameter request: The request.
     /// - Returns: The manager's reply; exceptions raised by the manager arrive as ``Reply/error(_:)``.
     /// - Throws: ``WireError``: ``WireError/Code-swift.struct/connectionClosed`` if the connection closes before
     ///   the reply arrives, ``WireError/Code-swift.struct/malformedMessage`` if the request cannot be pickled or the
-    ///   reply cannot be read.
+    ///   reply cannot be read (the connection stays usable: the frame boundaries are intact).
     public func call(_ request: Request) async throws -> Reply {
-        let bytes: [UInt8]
+        let payload: [UInt8]
         do {
-            bytes = try self.writer.write(request.value)
+            payload = try self.writer.write(request.value)
         } catch {
             throw WireError.malformedMessage("the request '\(request.method)' cannot be pickled", underlying: error)
         }
-        let promise = self.channel.eventLoop.makePromise(of: Reply.self)
-        let call = PendingCall(payload: ByteBuffer(bytes: bytes), promise: promise)
-        // If the channel is already closed its handlers are gone and the write fails at the head of the pipeline:
-        // fail the call then, or it would wait forever.
-        let written = self.channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { error in
-            promise.fail(
-                WireError(
-                    code: .connectionClosed,
-                    message: "the connection to the manager at \(self.address) is closed; reconnect to continue",
-                    underlying: error
-                )
-            )
+        let frame = try await withUnsafeThrowingContinuation { waiter in
+            switch self.requests.enqueue(payload, waiter: waiter) {
+            case .scheduleDrain:
+                let handler = self.handler
+                self.channel.eventLoop.execute { handler.value.writeQueuedRequests() }
+            case .none:
+                break
+            case .fail(let error):
+                waiter.resume(throwing: error)
+            }
         }
-        // The handler flushes once the last of the requests announced so far has reached it, so concurrent calls
-        // share one system call.
-        self.queuedWrites.willWrite()
-        self.channel.write(call, promise: written)
-        return try await promise.futureResult.get()
+        let value: PythonValue
+        do {
+            value = try frame.withUnsafeReadableBytes { bytes in try self.reader.read(bytes) }
+        } catch {
+            throw WireError.malformedMessage("the manager's reply is not a pickle this package can read", underlying: error)
+        }
+        return try Reply(value)
     }
 
     /// Closes the connection; outstanding calls fail with ``WireError/Code-swift.struct/connectionClosed``.

@@ -1,97 +1,85 @@
 import NIOCore
-import Pickle
 
-/// Matches replies to requests on a client connection.
+/// Writes a client connection's requests and hands each reply frame to the call that is waiting for it.
 ///
-/// The protocol answers the requests of one connection in order, so requests may be pipelined: each request's
-/// promise joins a FIFO when the request is written, and each reply frame completes the oldest promise. Replies
-/// are decoded here, on the connection's event loop.
+/// The protocol answers the requests of one connection in order, so requests may be pipelined: the waiters of the
+/// requests written join a FIFO, and each reply frame resumes the oldest. Replies are handed over undecoded; each
+/// caller decodes its own, so the event loop only moves bytes.
 ///
-/// - A reply that cannot be decoded fails its own call with ``WireError/Code-swift.struct/malformedMessage``; the
-///   connection stays usable because the frame boundaries are intact.
+/// - Requests come from ``OutgoingRequests``: ``writeQueuedRequests()``, run on the loop once per burst, writes all
+///   of them with one flush.
 /// - A reply with no outstanding request is a protocol violation: every call fails and the connection closes.
-/// - When the connection closes (or fails) every outstanding call fails with
+/// - When the connection closes (or fails) every outstanding and queued call fails with
 ///   ``WireError/Code-swift.struct/connectionClosed`` (or the error), and later calls fail at once.
-/// - Requests are flushed when the last one announced in ``QueuedWrites`` has been written, so a burst of
-///   concurrent calls leaves in one system call; callers write without flushing.
-final class RequestReplyHandler: ChannelDuplexHandler {
+///
+/// The handler frames requests itself (several to a buffer), so it sits behind the connection's `FrameEncoder`,
+/// which the connection removes once the handshake is over.
+final class RequestReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = PendingCall
     typealias OutboundOut = ByteBuffer
+    /// Resumed with a reply's frame, or with the error that ended the connection first.
+    typealias Waiter = UnsafeContinuation<ByteBuffer, any Error>
 
-    private var pending = CircularBuffer<EventLoopPromise<Reply>>(initialCapacity: 16)
-    private var terminalError: WireError?
-    private let reader: PickleReader
-    private let queuedWrites: QueuedWrites
+    private var pending = CircularBuffer<Waiter>(initialCapacity: 16)
+    private let requests: OutgoingRequests<Waiter>
+    private var context: ChannelHandlerContext?
 
-    /// A handler that decodes replies with `reader` and flushes when `queuedWrites` says a burst is complete.
-    init(reader: PickleReader = PickleReader(), queuedWrites: QueuedWrites) {
-        self.reader = reader
-        self.queuedWrites = queuedWrites
+    /// A handler that writes the requests queued in `requests`.
+    init(requests: OutgoingRequests<Waiter>) {
+        self.requests = requests
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let call = Self.unwrapOutboundIn(data)
-        let endsBurst = self.queuedWrites.didWrite()
-        if let terminalError = self.terminalError {
-            call.promise.fail(terminalError)
-            promise?.fail(terminalError)
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.failAll(.connectionClosed(during: "while calls were outstanding"))
+        self.context = nil
+    }
+
+    /// Writes every request queued so far, with one flush. Runs on the connection's event loop.
+    func writeQueuedRequests() {
+        let (frames, waiters) = self.requests.drain()
+        guard !waiters.isEmpty else { return }
+        guard let context = self.context else {
+            let error = WireError.connectionClosed(during: "before the request was written")
+            for waiter in waiters { waiter.resume(throwing: error) }
             return
         }
-        self.pending.append(call.promise)
-        let writePromise = promise ?? context.eventLoop.makePromise(of: Void.self)
+        self.pending.append(contentsOf: waiters)
+        let written = context.eventLoop.makePromise(of: Void.self)
         let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        writePromise.futureResult.whenFailure { error in
-            loopBoundSelf.value.failAll(
+        written.futureResult.whenFailure { error in
+            let handler = loopBoundSelf.value
+            handler.failAll(
                 WireError(
                     code: .connectionClosed,
                     message: "a request could not be written to the manager; the connection is closed",
                     underlying: error
-                ),
-                context: loopBoundContext.value
+                )
             )
+            handler.context?.close(promise: nil)
         }
-        context.write(Self.wrapOutboundOut(call.payload), promise: writePromise)
-        if endsBurst {
-            context.flush()
-        }
+        context.writeAndFlush(Self.wrapOutboundOut(frames), promise: written)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
-        guard let promise = self.pending.popFirst() else {
+        guard let waiter = self.pending.popFirst() else {
             self.failAll(
                 WireError(
                     code: .protocolViolation,
                     message: "the manager sent a reply that no request asked for; the connection was closed"
-                ),
-                context: context
-            )
-            return
-        }
-        let reader = self.reader
-        let value: PythonValue
-        do {
-            value = try frame.withUnsafeReadableBytes { bytes in try reader.read(bytes) }
-        } catch {
-            promise.fail(
-                WireError.malformedMessage(
-                    "the manager's reply is not a pickle this package can read",
-                    underlying: error
                 )
             )
+            context.close(promise: nil)
             return
         }
-        do {
-            promise.succeed(try Reply(value))
-        } catch {
-            promise.fail(error)
-        }
+        waiter.resume(returning: Self.unwrapInboundIn(data))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.failAll(.connectionClosed(during: "while calls were outstanding"), context: context)
+        self.failAll(.connectionClosed(during: "while calls were outstanding"))
         context.fireChannelInactive()
     }
 
@@ -99,19 +87,19 @@ final class RequestReplyHandler: ChannelDuplexHandler {
         let wireError =
             (error as? WireError)
             ?? WireError(code: .connectionClosed, message: "the connection to the manager failed", underlying: error)
-        self.failAll(wireError, context: context)
+        self.failAll(wireError)
+        context.close(promise: nil)
     }
 
-    /// Fails every outstanding and future call with `error` and closes the connection.
-    private func failAll(_ error: WireError, context: ChannelHandlerContext) {
-        if self.terminalError == nil {
-            self.terminalError = error
+    /// Fails every outstanding, queued and future call with `error` (or the first error that ended the connection).
+    private func failAll(_ error: WireError) {
+        let (terminalError, unsent) = self.requests.close(error)
+        while let waiter = self.pending.popFirst() {
+            waiter.resume(throwing: terminalError)
         }
-        let failure = self.terminalError ?? error
-        while let promise = self.pending.popFirst() {
-            promise.fail(failure)
+        for waiter in unsent {
+            waiter.resume(throwing: terminalError)
         }
-        context.close(promise: nil)
     }
 }
 
