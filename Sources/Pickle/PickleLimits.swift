@@ -21,18 +21,28 @@ public struct PickleLimits: Sendable, Hashable {
     /// The most items one container (list, tuple, dict, set) may hold. Default 64 Mi items.
     public var maxContainerLength: Int
 
+    /// How much work, per byte of input, walking a value that repeats shared values may take. Default 64.
+    ///
+    /// A pickle can push one immutable value many times (`DUP`, memo `GET`), so a small pickle can decode to a
+    /// value whose tree is exponentially large even though its storage is shared. When a pickle does that, the
+    /// reader walks its dict keys, set elements and value under a budget of this many nodes per input byte (at
+    /// least 16 KiB of input); see ``PickleReader``. Pickles without such sharing are never walked. A value that
+    /// shares a 1000-element tuple from 1000 places is within the default.
+    public var maxSharedExpansion: Int
     /// Limits with the given values; every argument has a safe default.
     public init(
         maxInputSize: Int = 256 * 1024 * 1024,
         maxDepth: Int = 1000,
         maxMemoEntries: Int = 1_000_000,
         maxIntegerBytes: Int = 1024 * 1024,
-        maxContainerLength: Int = 64 * 1024 * 1024
+        maxContainerLength: Int = 64 * 1024 * 1024,
+        maxSharedExpansion: Int = 64
     ) {
         self.maxInputSize = maxInputSize
         self.maxDepth = maxDepth
         self.maxMemoEntries = maxMemoEntries
         self.maxIntegerBytes = maxIntegerBytes
         self.maxContainerLength = maxContainerLength
+        self.maxSharedExpansion = maxSharedExpansion
     }
 }

@@ -223,4 +223,50 @@ struct FuzzRegressionTests {
         #expect(throws: PickleError.self) { try PickleWriter(protocolVersion: 2).write(renamed) }
         #expect(try PickleReader().read(try PickleWriter(protocolVersion: 2).write(.global(.builtin("len")))) == .global(.builtin("len")))
     }
+
+    /// Found by the pickle-reader fuzzer: a 658-byte pickle `DUP`s one float into `NEWOBJ_EX` objects level upon
+    /// level and puts them in a frozenset. Read as a tree the value is exponentially large, and hashing and
+    /// comparing the elements did not finish. The reader now walks such values under a budget proportional to the
+    /// pickle's size (`PickleLimits.maxSharedExpansion`).
+    @Test("a pickle that repeats shared values exponentially is refused, quickly, with limitExceeded")
+    func sharedExpansion() throws {
+        let fixture = try Self.fixture("fuzz-shared-expansion.pkl")
+        // t = (t, t), forty levels: with DUP (the full decoder) and with memo GETs (the single-pass decoder).
+        var dup: [UInt8] = [0x80, 0x02, 0x4B, 0x00]
+        var get: [UInt8] = [0x80, 0x04, 0x4B, 0x00, 0x94]
+        for level in 0..<40 {
+            dup += [0x32, 0x86]
+            get += [0x68, UInt8(level), 0x68, UInt8(level), 0x86, 0x94, 0x30]
+        }
+        let asList = get + [0x5D, 0x68, 40, 0x61, 0x2E]  // [t]
+        let asKey = get + [0x7D, 0x68, 40, 0x4E, 0x73, 0x2E]  // {t: None}
+        for bytes in [fixture, dup + [0x2E], asList, asKey] {
+            do {
+                let value = try PickleReader().read(bytes)
+                Issue.record("decoded to a \(value.typeName)")
+            } catch {
+                #expect(error.code == .limitExceeded, "\(error)")
+            }
+        }
+        // Ten levels are fine, and the value is what Python reads.
+        var small: [UInt8] = [0x80, 0x02, 0x4B, 0x00]
+        for _ in 0..<10 { small += [0x32, 0x86] }
+        var expected: PythonValue = 0
+        for _ in 0..<10 { expected = .tuple([expected, expected]) }
+        #expect(try PickleReader().read(small + [0x2E]) == expected)
+    }
+
+    @Test("sharing within the budget decodes: a 1000-element tuple referenced from 1000 places")
+    func sharingWithinBudget() throws {
+        var bytes: [UInt8] = [0x80, 0x04, 0x28]
+        for index in 0..<1000 { bytes += [0x4D, UInt8(index & 0xFF), UInt8(index >> 8)] }
+        bytes += [0x74, 0x94, 0x30, 0x5D, 0x28]
+        bytes += Array(repeating: [0x68, 0x00], count: 1000).flatMap { $0 }
+        bytes += [0x65, 0x2E]
+        let tuple = PythonValue.tuple((0..<1000).map { .int($0) })
+        #expect(try PickleReader().read(bytes) == .list(Array(repeating: tuple, count: 1000)))
+        #expect(throws: PickleError.self) {
+            try PickleReader(limits: PickleLimits(maxSharedExpansion: 8)).read(bytes)
+        }
+    }
 }

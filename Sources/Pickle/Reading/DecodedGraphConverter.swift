@@ -7,10 +7,13 @@ struct DecodedGraphConverter {
     let maxDepth: Int
     let offset: Int
     var nextIdentity = 0
+    /// Charged for every dict key and set element before it is hashed, and for the finished value.
+    var budget: ExpansionBudget
 
-    init(maxDepth: Int, offset: Int) {
+    init(maxDepth: Int, offset: Int, budget: ExpansionBudget) {
         self.maxDepth = maxDepth
         self.offset = offset
+        self.budget = budget
     }
 
     private func depthError() -> PickleError {
@@ -23,13 +26,16 @@ struct DecodedGraphConverter {
 
     /// The finished value of the pickle's result.
     mutating func value(of item: DecodingItem) throws(PickleError) -> PythonValue {
+        let value: PythonValue
         switch item {
-        case .value(let value, _):
-            return value
+        case .value(let finished, _):
+            value = finished
         case .node:
             try self.count(item, depth: 0)
-            return try self.convert(item, depth: 0)
+            value = try self.convert(item, depth: 0)
         }
+        try self.charge(value)
+        return value
     }
 
     /// Counts the references to every node reachable from `item`.
@@ -102,6 +108,10 @@ struct DecodedGraphConverter {
         return values
     }
 
+    private mutating func charge(_ value: PythonValue) throws(PickleError) {
+        guard self.budget.charge(value) else { throw self.budget.error(offset: self.offset) }
+    }
+
     private func unhashable(_ error: PythonException) -> PickleError {
         PickleError(code: .invalidValue, message: "a dict key or set element is unhashable: \(error)", offset: self.offset)
     }
@@ -120,6 +130,7 @@ struct DecodedGraphConverter {
             while index + 1 < items.count {
                 let key = try self.convert(items[index], depth: childDepth)
                 let value = try self.convert(items[index + 1], depth: childDepth)
+                try self.charge(key)
                 do {
                     try dict.setValue(value, forKey: key)
                 } catch {
@@ -132,6 +143,7 @@ struct DecodedGraphConverter {
             var set = PythonSet()
             for item in items {
                 let element = try self.convert(item, depth: childDepth)
+                try self.charge(element)
                 do {
                     try set.insert(element)
                 } catch {

@@ -49,10 +49,13 @@ struct PickleFastReadMachine: ~Copyable {
     var memo: UnsafeMutablePointer<MemoEntry>
     var memoCount = 0
     var memoCapacity = 16
+    /// Bounds the walks of values pushed more than once; charged for dict keys here and for the value by the caller.
+    var budget: ExpansionBudget
 
     init(input: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.input = input
         self.limits = limits
+        self.budget = ExpansionBudget(inputSize: input.count, limits: limits)
         self.stack = UnsafeMutablePointer<Item>.allocate(capacity: self.capacity)
         self.marks.reserveCapacity(8)
         self.memo = UnsafeMutablePointer<MemoEntry>.allocate(capacity: self.memoCapacity)
@@ -225,7 +228,7 @@ struct PickleFastReadMachine: ~Copyable {
         var depth = self.stack[target].depth
         var index = start
         while index < self.count {
-            guard self.stack[index].value.isHashable else { return false }
+            guard self.budget.charge(self.stack[index].value), self.stack[index].value.isHashable else { return false }
             depth = Swift.max(depth, self.stack[index].depth &+ 1, self.stack[index &+ 1].depth &+ 1)
             index &+= 2
         }
@@ -306,6 +309,7 @@ struct PickleFastReadMachine: ~Copyable {
     @inline(__always)
     mutating func get(_ index: Int) -> Bool {
         guard index < self.memoCount, case .value(let value, let depth) = self.memo[index] else { return false }
+        self.budget.noteRepeated(value)
         self.push(Item(value, depth: depth))
         return true
     }

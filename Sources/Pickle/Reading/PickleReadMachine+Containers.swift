@@ -51,6 +51,7 @@ extension PickleReadMachine {
         if let (values, depth) = self.plainValues(items) {
             var set = PythonSet()
             for value in values {
+                guard self.budget.charge(value) else { throw self.budget.error(offset: self.opcodeOffset) }
                 do {
                     try set.insert(value)
                 } catch {

@@ -43,7 +43,9 @@ extension PickleReadMachine {
         case .popMark:
             _ = try self.popMark()
         case .dup:
-            self.push(try self.top())
+            let top = try self.top()
+            self.noteRepeated(top)
+            self.push(top)
         case .none:
             self.push(.scalar(.none))
         case .newTrue:

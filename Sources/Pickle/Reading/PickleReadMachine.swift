@@ -20,6 +20,9 @@ struct PickleReadMachine {
     var sparseMemo: [Int: DecodingItem] = [:]
     var memoCount = 0
     var nodes: [DecodingNode] = []
+    /// Bounds the walks of values pushed more than once; charged for frozenset elements here and handed on to the
+    /// graph conversion.
+    var budget: ExpansionBudget
 
     init(
         input: UnsafeRawBufferPointer,
@@ -31,6 +34,7 @@ struct PickleReadMachine {
         self.limits = limits
         self.extensionRegistry = extensionRegistry
         self.buffers = buffers
+        self.budget = ExpansionBudget(inputSize: input.count, limits: limits)
         self.stack.reserveCapacity(16)
     }
 
@@ -196,12 +200,22 @@ struct PickleReadMachine {
 
     mutating func memoFetch(_ index: Int) throws(PickleError) -> DecodingItem {
         if index >= 0, index < self.memo.count, let item = self.memo[index] {
+            self.noteRepeated(item)
             return item
         }
         if let item = self.sparseMemo[index] {
+            self.noteRepeated(item)
             return item
         }
         throw self.error(.memoMiss, "memo entry \(index) is read before it was stored; the pickle is corrupt")
+    }
+
+    /// Tells the budget that `item` is pushed again.
+    mutating func noteRepeated(_ item: DecodingItem) {
+        switch item {
+        case .value(let value, _): self.budget.noteRepeated(value)
+        case .node: self.budget.activate()
+        }
     }
 
     /// Stores the top of the stack under `index`.

@@ -68,7 +68,7 @@ public struct PickleReader: Sendable {
         // Most pickles are plain data without shared containers: decode those in one pass, everything else
         // (and every malformed pickle, for its exact error) with the full machine.
         var fastMachine = PickleFastReadMachine(input: bytes, limits: self.limits)
-        if let value = fastMachine.run() {
+        if let value = fastMachine.run(), fastMachine.budget.charge(value) {
             return value
         }
         return try self.decodeWithFullMachine(bytes, buffers: buffers)
@@ -86,7 +86,11 @@ public struct PickleReader: Sendable {
         )
         defer { machine.releaseNodes() }
         let result = try machine.run()
-        var converter = DecodedGraphConverter(maxDepth: self.limits.maxDepth, offset: machine.opcodeOffset)
+        var converter = DecodedGraphConverter(
+            maxDepth: self.limits.maxDepth,
+            offset: machine.opcodeOffset,
+            budget: machine.budget
+        )
         return try converter.value(of: result)
     }
 }
