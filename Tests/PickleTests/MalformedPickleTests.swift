@@ -231,6 +231,9 @@ struct FuzzRegressionTests {
     @Test("a pickle that repeats shared values exponentially is refused, quickly, with limitExceeded")
     func sharedExpansion() throws {
         let fixture = try Self.fixture("fuzz-shared-expansion.pkl")
+        // The same with a huge integral float in every object, which hashing and comparing converted to a BigInt
+        // at every node, and objects that all hashed alike (by class only).
+        let floatObjects = try Self.fixture("fuzz-shared-float-objects.pkl")
         // t = (t, t), forty levels: with DUP (the full decoder) and with memo GETs (the single-pass decoder).
         var dup: [UInt8] = [0x80, 0x02, 0x4B, 0x00]
         var get: [UInt8] = [0x80, 0x04, 0x4B, 0x00, 0x94]
@@ -240,7 +243,7 @@ struct FuzzRegressionTests {
         }
         let asList = get + [0x5D, 0x68, 40, 0x61, 0x2E]  // [t]
         let asKey = get + [0x7D, 0x68, 40, 0x4E, 0x73, 0x2E]  // {t: None}
-        for bytes in [fixture, dup + [0x2E], asList, asKey] {
+        for bytes in [fixture, floatObjects, dup + [0x2E], asList, asKey] {
             do {
                 let value = try PickleReader().read(bytes)
                 Issue.record("decoded to a \(value.typeName)")

@@ -45,6 +45,32 @@ struct PythonEqualityTests {
         #expect(PythonValue.integer(BigInt(1) << 63) == .float(0x1p63))
     }
 
+    @Test("floats beyond Int's range equal and hash like the integers they are", arguments: [
+        0x1p63, -0x1p63 * 2, 1e300, -1e300, 0x1.fffffffffffffp1023, 3 * 0x1p70,
+    ])
+    func largeIntegralFloats(double: Double) throws {
+        let integer = PythonValue.integer(try #require(BigInt(exactly: double)))
+        #expect(integer == .float(double))
+        #expect(PythonValue.float(double) == integer)
+        #expect(Self.hash(integer) == Self.hash(.float(double)))
+        #expect(Self.hash(.complex(real: double, imaginary: 0)) == Self.hash(integer))
+        #expect(PythonValue.integer(try #require(BigInt(exactly: double)) + 1) != .float(double))
+        #expect(PythonValue.float(double) != .int(Int.max))
+        #expect(PythonValue.float(double) != .float(double.nextUp))
+    }
+
+    @Test("objects hash by their whole structure, consistently with equality")
+    func objectHashes() {
+        func object(_ argument: PythonValue) -> PythonValue {
+            .object(PythonObject(construction: .reduce(callable: .global(PythonGlobal(module: "m", name: "C")), arguments: .tuple([argument]))))
+        }
+        #expect(object(1) == object(1.0))
+        #expect(Self.hash(object(1)) == Self.hash(object(1.0)))
+        // Objects of one class that differ only in their arguments spread over the hash space.
+        let hashes = Set((0..<100).map { Self.hash(object(.int($0))) })
+        #expect(hashes.count == 100)
+    }
+
     @Test("NaN is never equal, not even to itself, and never matches a dict key")
     func notANumber() throws {
         #expect(PythonValue.float(.nan) != .float(.nan))

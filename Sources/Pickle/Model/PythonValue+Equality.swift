@@ -20,6 +20,11 @@ extension PythonValue: Equatable {
         case (.shared(_, let inner), _): return inner == rhs
         case (_, .shared(_, let inner)): return lhs == inner
         case (.none, .none): return true
+        // Numbers of one kind, and int against float, without converting to `PythonNumber` (a float beyond
+        // `Int`'s range would become a `BigInt`).
+        case (.int(let a), .int(let b)): return a == b
+        case (.float(let a), .float(let b)): return a == b
+        case (.int(let a), .float(let b)), (.float(let b), .int(let a)): return Int(exactly: b) == a
         // Python compares code points; Swift's `String ==` would also equate canonically equivalent strings.
         case (.string(let a), .string(let b)): return utf8Equal(a, b)
         case (.surrogateString(let a), .surrogateString(let b)): return a == b
@@ -105,7 +110,7 @@ extension PythonValue: Hashable {
             hasher.combine(global)
         case .object(let object):
             hasher.combine(10 as UInt8)
-            hasher.combine(object.callable)
+            hasher.combine(object)
         case .proxy(let proxy):
             hasher.combine(11 as UInt8)
             hasher.combine(proxy)
@@ -139,15 +144,48 @@ extension PythonObject: Equatable, Hashable {
             && lhs.states == rhs.states
     }
 
-    /// A hash consistent with ``==(_:_:)``.
+    /// A hash consistent with ``==(_:_:)``, of the whole structure: objects of one class that differ only in their
+    /// arguments or state must not collide, or a set of many of them would take quadratic time.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.callable)
-        hasher.combine(self.appendedItems.count)
+        hasher.combine(self.construction)
+        hasher.combine(self.appendedItems)
         hasher.combine(self.setItems.count)
+        for item in self.setItems {
+            hasher.combine(item.key)
+            hasher.combine(item.value)
+        }
+        hasher.combine(self.states)
     }
 }
 
-extension PythonObject.Construction: Equatable {
+extension PythonObject.Construction: Hashable {
+    /// A hash consistent with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .reduce(let callable, let arguments):
+            hasher.combine(0 as UInt8)
+            hasher.combine(callable)
+            hasher.combine(arguments)
+        case .newObject(let cls, let arguments):
+            hasher.combine(1 as UInt8)
+            hasher.combine(cls)
+            hasher.combine(arguments)
+        case .newObjectEx(let cls, let arguments, let keywords):
+            hasher.combine(2 as UInt8)
+            hasher.combine(cls)
+            hasher.combine(arguments)
+            hasher.combine(keywords)
+        case .instance(let cls, let arguments):
+            hasher.combine(3 as UInt8)
+            hasher.combine(cls)
+            hasher.combine(arguments)
+        case .object(let cls, let arguments):
+            hasher.combine(4 as UInt8)
+            hasher.combine(cls)
+            hasher.combine(arguments)
+        }
+    }
+
     /// Structural equality of two constructions.
     public static func == (lhs: PythonObject.Construction, rhs: PythonObject.Construction) -> Bool {
         switch (lhs, rhs) {
@@ -169,6 +207,9 @@ internal enum PythonNumber: Hashable {
     case integer(BigInt)
     /// A small exact integer (fast path of ``integer(_:)``; never holds a value `integer` would).
     case small(Int)
+    /// An integral finite `float` outside `Int`'s range, kept as a `Double`: it compares and hashes as the integer
+    /// it is, without the allocation of converting it to a `BigInt`.
+    case largeIntegral(Double)
     /// A real number that is not an integer (non-integral, infinite).
     case real(Double)
     /// NaN, or a complex with a NaN part: equal to nothing.
@@ -209,7 +250,7 @@ internal enum PythonNumber: Hashable {
             if let small = Int(exactly: double) {
                 self = .small(small)
             } else {
-                self = .integer(BigInt(double))
+                self = .largeIntegral(double)
             }
         } else {
             self = .real(double)
@@ -221,6 +262,9 @@ internal enum PythonNumber: Hashable {
         switch (lhs, rhs) {
         case (.small(let a), .small(let b)): return a == b
         case (.integer(let a), .integer(let b)): return a == b
+        case (.largeIntegral(let a), .largeIntegral(let b)): return a == b
+        case (.largeIntegral(let double), .integer(let big)), (.integer(let big), .largeIntegral(let double)):
+            return BigInt(exactly: double) == big
         // `small` and `integer` never hold the same value: `integer` is only used outside `Int`'s range.
         case (.real(let a), .real(let b)): return a == b
         case (.complex(let a1, let a2), .complex(let b1, let b2)): return a1 == b1 && a2 == b2
@@ -235,8 +279,25 @@ internal enum PythonNumber: Hashable {
             hasher.combine(1 as UInt8)
             hasher.combine(int)
         case .integer(let big):
+            // As (sign, trailing zero bits, odd part), the form `largeIntegral` can produce without a `BigInt`.
             hasher.combine(1 as UInt8)
-            hasher.combine(big)
+            hasher.combine(big.sign == .minus)
+            let zeros = big.magnitude.trailingZeroBitCount
+            hasher.combine(zeros)
+            let odd = big.magnitude >> zeros
+            if odd.bitWidth <= 64 {
+                hasher.combine(UInt64(odd))
+            } else {
+                hasher.combine(odd)
+            }
+        case .largeIntegral(let double):
+            // `double` is normal and at least 2^63: significand × 2^(exponent − 52) with a positive shift.
+            hasher.combine(1 as UInt8)
+            hasher.combine(double.sign == .minus)
+            let significand = double.significandBitPattern | (1 << 52)
+            let zeros = significand.trailingZeroBitCount
+            hasher.combine(Int(double.exponent) - 52 + zeros)
+            hasher.combine(significand >> zeros)
         case .real(let double):
             hasher.combine(1 as UInt8)
             hasher.combine(double)

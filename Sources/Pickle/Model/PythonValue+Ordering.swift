@@ -140,6 +140,7 @@ extension PythonNumber {
         switch self {
         case .small(let int): return BigInt(int)
         case .integer(let big): return big
+        case .largeIntegral(let double): return BigInt(exactly: double)
         default: return nil
         }
     }
