@@ -9,6 +9,12 @@
 /// latin-1 (Python 3 would fail with its default `encoding='ASCII'`). Globals of protocol 0–2 pickles get
 /// Python 2 names mapped as Python 3 does (`__builtin__` to `builtins`, `copy_reg` to `copyreg`, …).
 ///
+/// The work a pickle can cause is proportional to its size. A pickle may push one immutable value many times
+/// (`DUP`, memo `GET`), so that its value, walked as a tree, is exponentially larger than the pickle; once a pickle
+/// does that, its dict keys, set elements and value are walked under a budget of
+/// ``PickleLimits/maxSharedExpansion`` nodes per input byte before they are hashed or returned, and the pickle is
+/// refused beyond it.
+///
 /// Every failure, including input beyond ``limits``, is a ``PickleError`` with the byte offset.
 public struct PickleReader: Sendable {
     /// The bounds enforced on the input.
