@@ -18,8 +18,8 @@ public struct PythonObject: Sendable {
         case object(cls: PythonValue, arguments: [PythonValue])
     }
 
-    /// A key and value added with `SETITEM(S)`.
-    public struct Item: Sendable {
+    /// A key and value added with `SETITEM(S)`; equal and hashed as the pair, by Python equality.
+    public struct Item: Sendable, Hashable {
         /// The key.
         public var key: PythonValue
         /// The value.

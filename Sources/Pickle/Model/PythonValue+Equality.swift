@@ -140,7 +140,7 @@ extension PythonObject: Equatable, Hashable {
     /// Structural equality: the same construction, items and states.
     public static func == (lhs: PythonObject, rhs: PythonObject) -> Bool {
         lhs.construction == rhs.construction && lhs.appendedItems == rhs.appendedItems
-            && lhs.setItems.elementsEqual(rhs.setItems, by: { $0.key == $1.key && $0.value == $1.value })
+            && lhs.setItems == rhs.setItems
             && lhs.states == rhs.states
     }
 
@@ -149,11 +149,7 @@ extension PythonObject: Equatable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(self.construction)
         hasher.combine(self.appendedItems)
-        hasher.combine(self.setItems.count)
-        for item in self.setItems {
-            hasher.combine(item.key)
-            hasher.combine(item.value)
-        }
+        hasher.combine(self.setItems)
         hasher.combine(self.states)
     }
 }

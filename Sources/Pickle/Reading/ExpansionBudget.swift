@@ -19,7 +19,7 @@ struct ExpansionBudget {
     static let smallScalarBytes = 256
 
     /// Whether a value has been pushed again that makes walks expensive.
-    private(set) var isActive = false
+    private var isActive = false
     /// The units still available.
     private var remaining: Int
     /// The units the pickle was given, for the error message.
@@ -66,8 +66,8 @@ struct ExpansionBudget {
         PickleError(
             code: .limitExceeded,
             message: "the pickle repeats shared values so often that walking its value would visit more than "
-                + "\(self.limit) nodes (maxSharedExpansion times its size); it is refused before any work is done "
-                + "on it",
+                + "\(self.limit) nodes (maxSharedExpansion times its size); it is refused: send the shared values "
+                + "once, or raise PickleLimits.maxSharedExpansion",
             offset: offset
         )
     }
