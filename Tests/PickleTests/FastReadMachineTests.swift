@@ -102,6 +102,45 @@ struct FastReadMachineTests {
         #expect(first == second)
     }
 
+    @Test("shares the keys of consecutive dicts only when they are the same str bytes, and copies them on write")
+    func sharedKeysAreExactAndCopiedOnWrite() throws {
+        // [{'a': 1, 'b': 2}, {'a': 3, 'b': 4}, {'b': 5, 'a': 6}, {'a': 7, 'b': 8, 'c': 9}, {'\u00e9': 1},
+        //  {'e\u0301': 2}]: the same keys, the same keys in another order, one more key, and two canonically
+        // equivalent keys that Python keeps apart.
+        let bytes = hexBytes(
+            "80049554000000000000005d94287d94288c0161944b018c0162944b02757d942868024b0368034b04757d942868034b05"
+                + "68024b06757d942868024b0768034b088c0163944b09757d948c02c3a9944b01737d948c0365cc81944b0273652e"
+        )
+        let value = try #require(Self.fast(bytes))
+        #expect(Self.dumped(value) == Self.dumped(try Self.full(bytes).get()))
+        guard case .list(let records) = value, records.count == 6 else {
+            Issue.record("expected a list of six dicts, got \(value)")
+            return
+        }
+        let dicts = records.compactMap { record -> PythonDict? in
+            guard case .dict(let dict) = record else { return nil }
+            return dict
+        }
+        try #require(dicts.count == 6)
+        #expect(dicts[2].keys == [.string("b"), .string("a")])
+        #expect(dicts[3].keys == [.string("a"), .string("b"), .string("c")])
+        guard case .string(let composed) = dicts[4].keys.first, case .string(let decomposed) = dicts[5].keys.first
+        else {
+            Issue.record("expected str keys, got \(dicts[4].keys) and \(dicts[5].keys)")
+            return
+        }
+        #expect(Array(composed.utf8) == [0xC3, 0xA9])
+        #expect(Array(decomposed.utf8) == [0x65, 0xCC, 0x81])
+
+        var changed = dicts[0]
+        try changed.setValue(.int(100), forKey: .string("a"))
+        try changed.setValue(.int(0), forKey: .string("z"))
+        #expect(changed.keys == [.string("a"), .string("b"), .string("z")])
+        #expect(dicts[0]["a"] == .int(1))
+        #expect(dicts[1].keys == [.string("a"), .string("b")])
+        #expect(dicts[1]["a"] == .int(3))
+    }
+
     @Test("reports the full machine's error when plain data exceeds the limits")
     func limitsGiveTheFullMachinesError() throws {
         let deep = hexBytes("8004950f000000000000005d945d945d945d944b01616161612e")

@@ -55,10 +55,36 @@ extension PythonValue: Equatable {
 /// canonically equivalent strings).
 @inline(__always)
 func utf8Equal(_ lhs: String, _ rhs: String) -> Bool {
+    // The same representation (one small string, or one storage) is the same bytes: the usual case for keys
+    // that a pickle fetches from its memo.
+    if identicalRepresentation(lhs, rhs) { return true }
     guard lhs.utf8.count == rhs.utf8.count else { return false }
     var lhs = lhs
     var rhs = rhs
-    return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+    return lhs.withUTF8 { left in rhs.withUTF8 { right in bytesEqual(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer(right)) } }
+}
+
+/// Whether the two strings' in-line representations are bit for bit the same.
+@inline(__always)
+private func identicalRepresentation(_ lhs: String, _ rhs: String) -> Bool {
+    withUnsafeBytes(of: lhs) { left in withUnsafeBytes(of: rhs) { right in bytesEqual(left, right) } }
+}
+
+/// Whether two buffers of the same length hold the same bytes, compared a word at a time.
+@inline(__always)
+private func bytesEqual(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset &+ 8 <= left.count {
+        guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        else { return false }
+        offset &+= 8
+    }
+    while offset < left.count {
+        guard left[offset] == right[offset] else { return false }
+        offset &+= 1
+    }
+    return true
 }
 
 extension PythonValue: Hashable {

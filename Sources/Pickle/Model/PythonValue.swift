@@ -27,7 +27,7 @@ public enum PythonValue: Sendable {
     /// An `int` that fits in a Swift `Int`.
     case int(Int)
     /// An `int` outside the range of `Int`. Use ``integer(_:)`` to build one; it normalises to ``int(_:)``.
-    case bigInt(BigInt)
+    indirect case bigInt(BigInt)
     /// A `float` (IEEE-754 double).
     case float(Double)
     /// A `complex`.
@@ -45,13 +45,16 @@ public enum PythonValue: Sendable {
     /// A `list`.
     case list([PythonValue])
     /// A `dict`, in insertion order.
-    case dict(PythonDict)
+    ///
+    /// Boxed (like ``global(_:)``), so that every case fits in 16 bytes: lists, tuples and dicts store their
+    /// elements at 24 bytes each instead of 40.
+    indirect case dict(PythonDict)
     /// A `set`.
     case set(PythonSet)
     /// A `frozenset`.
     case frozenSet(PythonSet)
     /// A reference to a module-level name (a class or function), never resolved.
-    case global(PythonGlobal)
+    indirect case global(PythonGlobal)
     /// An instance of a class this package does not model, kept with everything needed to re-create it.
     indirect case object(PythonObject)
     /// A manager proxy: `RebuildProxy(func, Token(typeid, address, id), serializer, kwds)`.

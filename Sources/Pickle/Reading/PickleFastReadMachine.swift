@@ -37,6 +37,12 @@ struct PickleFastReadMachine: ~Copyable {
         case mutable
     }
 
+    /// An empty `dict`, shared so that pushing one does not allocate its box; ``setItems(from:)`` replaces it.
+    static let emptyDict = PythonValue.dict(PythonDict())
+    /// The most keys a dict may have for its keys to be shared with the next dict: beyond 15, an `OrderedSet`
+    /// has a hash table, which sharing the elements would not spare.
+    static let maximumSharedKeys = 15
+
     let input: UnsafeRawBufferPointer
     let limits: PickleLimits
     var position = 0
@@ -49,6 +55,8 @@ struct PickleFastReadMachine: ~Copyable {
     var memo: UnsafeMutablePointer<MemoEntry>
     var memoCount = 0
     var memoCapacity = 16
+    /// The `str` keys of the last dict filled at once, which the next one may share (see ``setItems(from:)``).
+    var sharedKeys = OrderedSet<PythonValue>()
     /// Bounds the walks of values pushed more than once; charged for dict keys here and for the value by the caller.
     var budget: ExpansionBudget
 
@@ -234,24 +242,31 @@ struct PickleFastReadMachine: ~Copyable {
         }
         guard depth <= self.limits.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
         self.stack[target].value = .none
-        if dict.isEmpty, added <= 64, self.hasDistinctStringKeys(from: start) {
-            // The usual dict: filled at once, with distinct str keys. Build it without looking every key up.
-            var keys: [PythonValue] = []
-            var values: [PythonValue] = []
-            keys.reserveCapacity(added / 2)
-            values.reserveCapacity(added / 2)
-            index = start
-            while index < self.count {
-                keys.append((self.stack + index).move().value)
-                values.append((self.stack + (index &+ 1)).move().value)
-                index &+= 2
+        if dict.isEmpty, added <= 64 {
+            if let keys = self.matchingSharedKeys(from: start) {
+                // The same keys as the dict before (a list of records): share their storage, as CPython's
+                // key-sharing dicts do, and take only the values.
+                dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: self.moveValues(from: start))
+                self.finishDict(dict, at: target, length: length, depth: depth)
+                return true
             }
-            dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: values)
-            self.count = start
-            self.stack[target].value = .dict(dict)
-            self.stack[target].length = length
-            self.stack[target].depth = depth
-            return true
+            if self.hasDistinctStringKeys(from: start) {
+                // The usual dict: filled at once, with distinct str keys. Build it without looking every key up.
+                var keys: [PythonValue] = []
+                keys.reserveCapacity(added / 2)
+                index = start
+                while index < self.count {
+                    keys.append(self.stack[index].value)
+                    index &+= 2
+                }
+                let keySet = OrderedSet(uncheckedUniqueElements: keys)
+                if keySet.count <= Self.maximumSharedKeys {
+                    self.sharedKeys = keySet
+                }
+                dict.storage = OrderedDictionary(uncheckedUniqueKeys: keySet, values: self.moveValues(from: start))
+                self.finishDict(dict, at: target, length: length, depth: depth)
+                return true
+            }
         }
         index = start
         while index < self.count {
@@ -261,10 +276,47 @@ struct PickleFastReadMachine: ~Copyable {
             index &+= 2
         }
         self.count = start
+        self.finishDict(dict, at: target, length: length, depth: depth)
+        return true
+    }
+
+    /// Stores the filled `dict` back into the stack item at `target`.
+    @inline(__always)
+    mutating func finishDict(_ dict: PythonDict, at target: Int, length: Int, depth: Int) {
         self.stack[target].value = .dict(dict)
         self.stack[target].length = length
         self.stack[target].depth = depth
-        return true
+    }
+
+    /// Moves the values of the key-value pairs from `start` to the top out of the stack, destroys the keys and
+    /// removes the items.
+    @inline(__always)
+    mutating func moveValues(from start: Int) -> [PythonValue] {
+        var values: [PythonValue] = []
+        values.reserveCapacity((self.count &- start) / 2)
+        var index = start
+        while index < self.count {
+            (self.stack + index).deinitialize(count: 1)
+            values.append((self.stack + (index &+ 1)).move().value)
+            index &+= 2
+        }
+        self.count = start
+        return values
+    }
+
+    /// ``sharedKeys`` when the keys of the key-value pairs from `start` to the top are exactly those `str`s, in
+    /// that order.
+    @inline(__always)
+    func matchingSharedKeys(from start: Int) -> OrderedSet<PythonValue>? {
+        guard self.sharedKeys.count &* 2 == self.count &- start else { return nil }
+        var index = start
+        for shared in self.sharedKeys {
+            guard case .string(let key) = self.stack[index].value, case .string(let sharedKey) = shared,
+                utf8Equal(key, sharedKey)
+            else { return nil }
+            index &+= 2
+        }
+        return self.sharedKeys
     }
 
     /// Whether the keys of the key-value pairs from `start` to the top are all `str` and pairwise different by
@@ -415,10 +467,10 @@ struct PickleFastReadMachine: ~Copyable {
             case Opcode.appends.rawValue:
                 guard let start = self.popMark(), self.appendItems(from: start) else { return nil }
             case Opcode.emptyDict.rawValue:
-                self.push(Item(.dict(PythonDict()), depth: 1, isMutable: true))
+                self.push(Item(Self.emptyDict, depth: 1, isMutable: true))
             case Opcode.dict.rawValue:
                 guard let start = self.popMark() else { return nil }
-                self.insert(Item(.dict(PythonDict()), depth: 1, isMutable: true), at: start)
+                self.insert(Item(Self.emptyDict, depth: 1, isMutable: true), at: start)
                 guard self.setItems(from: start &+ 1) else { return nil }
             case Opcode.setItem.rawValue:
                 guard self.count &- 3 >= self.fence, self.setItems(from: self.count &- 2) else {
