@@ -61,7 +61,9 @@ func utf8Equal(_ lhs: String, _ rhs: String) -> Bool {
     guard lhs.utf8.count == rhs.utf8.count else { return false }
     var lhs = lhs
     var rhs = rhs
-    return lhs.withUTF8 { left in rhs.withUTF8 { right in bytesEqual(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer(right)) } }
+    return lhs.withUTF8 { left in
+        rhs.withUTF8 { right in bytesEqual(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer(right)) }
+    }
 }
 
 /// Whether the two strings' in-line representations are bit for bit the same.
