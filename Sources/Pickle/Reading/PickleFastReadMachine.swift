@@ -242,31 +242,14 @@ struct PickleFastReadMachine: ~Copyable {
         }
         guard depth <= self.limits.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
         self.stack[target].value = .none
-        if dict.isEmpty, added <= 64 {
-            if let keys = self.matchingSharedKeys(from: start) {
-                // The same keys as the dict before (a list of records): share their storage, as CPython's
-                // key-sharing dicts do, and take only the values.
-                dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: self.moveValues(from: start))
-                self.finishDict(dict, at: target, length: length, depth: depth)
-                return true
-            }
-            if self.hasDistinctStringKeys(from: start) {
-                // The usual dict: filled at once, with distinct str keys. Build it without looking every key up.
-                var keys: [PythonValue] = []
-                keys.reserveCapacity(added / 2)
-                index = start
-                while index < self.count {
-                    keys.append(self.stack[index].value)
-                    index &+= 2
-                }
-                let keySet = OrderedSet(uncheckedUniqueElements: keys)
-                if keySet.count <= Self.maximumSharedKeys {
-                    self.sharedKeys = keySet
-                }
-                dict.storage = OrderedDictionary(uncheckedUniqueKeys: keySet, values: self.moveValues(from: start))
-                self.finishDict(dict, at: target, length: length, depth: depth)
-                return true
-            }
+        // The usual dict: filled at once, with distinct str keys. Build it without looking every key up, sharing
+        // the keys of the dict before when they are the same (a list of records), as CPython's key-sharing dicts do.
+        if dict.isEmpty, added <= 64,
+            let keys = self.matchingSharedKeys(from: start) ?? self.distinctStringKeys(from: start)
+        {
+            dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: self.moveValues(from: start))
+            self.finishDict(dict, at: target, length: length, depth: depth)
+            return true
         }
         index = start
         while index < self.count {
@@ -317,6 +300,25 @@ struct PickleFastReadMachine: ~Copyable {
             index &+= 2
         }
         return self.sharedKeys
+    }
+
+    /// The keys of the key-value pairs from `start` to the top when they are all `str` and pairwise different,
+    /// remembered as ``sharedKeys`` for the next dict when there are few enough.
+    @inline(__always)
+    mutating func distinctStringKeys(from start: Int) -> OrderedSet<PythonValue>? {
+        guard self.hasDistinctStringKeys(from: start) else { return nil }
+        var keys = ContiguousArray<PythonValue>()
+        keys.reserveCapacity((self.count &- start) / 2)
+        var index = start
+        while index < self.count {
+            keys.append(self.stack[index].value)
+            index &+= 2
+        }
+        let keySet = OrderedSet(uncheckedUniqueElements: keys)
+        if keySet.count <= Self.maximumSharedKeys {
+            self.sharedKeys = keySet
+        }
+        return keySet
     }
 
     /// Whether the keys of the key-value pairs from `start` to the top are all `str` and pairwise different by
