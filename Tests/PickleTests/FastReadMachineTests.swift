@@ -7,10 +7,7 @@ import Testing
 @Suite("Fast read machine")
 struct FastReadMachineTests {
     static func fast(_ bytes: [UInt8], limits: PickleLimits = PickleLimits()) -> PythonValue? {
-        bytes.withUnsafeBytes { buffer in
-            var machine = PickleFastReadMachine(input: buffer, limits: limits)
-            return machine.run()
-        }
+        bytes.withUnsafeBytes { buffer in PickleFastReadMachine.decode(buffer, limits: limits) }
     }
 
     static func full(_ bytes: [UInt8], limits: PickleLimits = PickleLimits()) -> Result<PythonValue, PickleError> {

@@ -43,37 +43,60 @@ struct PickleFastReadMachine: ~Copyable {
     /// has a hash table, which sharing the elements would not spare.
     static let maximumSharedKeys = 15
 
+    /// The stack slots, memo entries and marks lent to a machine: enough for a typical manager message.
+    static let lentStackSlots = 32
+    static let lentMemoEntries = 16
+    static let lentMarks = 8
+
     let input: UnsafeRawBufferPointer
     let limits: PickleLimits
     var position = 0
-    /// The stack, managed by hand so that items move between it and their containers without reference counting.
-    var stack: UnsafeMutablePointer<Item>
-    var count = 0
-    var capacity = 32
-    var marks: [Int] = []
-    /// The memo, managed by hand like the stack; indices are dense (a sparse `PUT` leaves the fast path).
-    var memo: UnsafeMutablePointer<MemoEntry>
-    var memoCount = 0
-    var memoCapacity = 16
+    /// The stack; items move between it and their containers without reference counting.
+    var stack: ScratchBuffer<Item>
+    /// The stack indices of the open marks.
+    var marks: ScratchBuffer<Int>
+    /// The memo; indices are dense (a sparse `PUT` leaves the fast path).
+    var memo: ScratchBuffer<MemoEntry>
     /// The `str` keys of the last dict filled at once, which the next one may share (see ``setItems(from:)``).
     var sharedKeys = OrderedSet<PythonValue>()
     /// Bounds the walks of values pushed more than once; charged for dict keys here and for the value by the caller.
     var budget: ExpansionBudget
 
-    init(input: UnsafeRawBufferPointer, limits: PickleLimits) {
+    /// A machine for `input` that starts with the given uninitialized, non-empty storage for its stack, marks and
+    /// memo, which must outlive it.
+    init(
+        input: UnsafeRawBufferPointer,
+        limits: PickleLimits,
+        stack: UnsafeMutableBufferPointer<Item>,
+        marks: UnsafeMutableBufferPointer<Int>,
+        memo: UnsafeMutableBufferPointer<MemoEntry>
+    ) {
         self.input = input
         self.limits = limits
         self.budget = ExpansionBudget(inputSize: input.count, limits: limits)
-        self.stack = UnsafeMutablePointer<Item>.allocate(capacity: self.capacity)
-        self.marks.reserveCapacity(8)
-        self.memo = UnsafeMutablePointer<MemoEntry>.allocate(capacity: self.memoCapacity)
+        self.stack = ScratchBuffer(lending: stack)
+        self.marks = ScratchBuffer(lending: marks)
+        self.memo = ScratchBuffer(lending: memo)
     }
 
-    deinit {
-        self.stack.deinitialize(count: self.count)
-        self.stack.deallocate()
-        self.memo.deinitialize(count: self.memoCount)
-        self.memo.deallocate()
+    /// The value of `input`, decoded with storage lent from the call stack, or `nil` when the pickle is outside
+    /// this machine's subset, malformed, or exceeds the expansion budget.
+    static func decode(_ input: UnsafeRawBufferPointer, limits: PickleLimits) -> PythonValue? {
+        withUnsafeTemporaryAllocation(of: Item.self, capacity: Self.lentStackSlots) { stack in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.lentMarks) { marks in
+                withUnsafeTemporaryAllocation(of: MemoEntry.self, capacity: Self.lentMemoEntries) { memo in
+                    var machine = PickleFastReadMachine(
+                        input: input,
+                        limits: limits,
+                        stack: stack,
+                        marks: marks,
+                        memo: memo
+                    )
+                    guard let value = machine.run(), machine.budget.charge(value) else { return nil }
+                    return value
+                }
+            }
+        }
     }
 
     // MARK: - Bytes
@@ -119,63 +142,29 @@ struct PickleFastReadMachine: ~Copyable {
     @inline(__always)
     var fence: Int { self.marks.last ?? 0 }
 
-    /// Makes room for one more item.
-    @inline(__always)
-    mutating func reserveOne() {
-        guard self.count == self.capacity else { return }
-        self.grow()
-    }
-
-    @inline(never)
-    mutating func grow() {
-        let capacity = self.capacity * 2
-        let stack = UnsafeMutablePointer<Item>.allocate(capacity: capacity)
-        stack.moveInitialize(from: self.stack, count: self.count)
-        self.stack.deallocate()
-        self.stack = stack
-        self.capacity = capacity
-    }
-
-    @inline(never)
-    mutating func growMemo() {
-        let capacity = self.memoCapacity * 2
-        let memo = UnsafeMutablePointer<MemoEntry>.allocate(capacity: capacity)
-        memo.moveInitialize(from: self.memo, count: self.memoCount)
-        self.memo.deallocate()
-        self.memo = memo
-        self.memoCapacity = capacity
-    }
-
     @inline(__always)
     mutating func push(_ item: Item) {
-        self.reserveOne()
-        (self.stack + self.count).initialize(to: item)
-        self.count &+= 1
+        self.stack.append(item)
     }
 
     /// Inserts `item` at `index`, moving the items above it up.
     @inline(__always)
     mutating func insert(_ item: Item, at index: Int) {
-        self.reserveOne()
-        (self.stack + (index &+ 1)).moveInitialize(from: self.stack + index, count: self.count &- index)
-        (self.stack + index).initialize(to: item)
-        self.count &+= 1
+        self.stack.insert(item, at: index)
     }
 
     @inline(__always)
     mutating func pop() -> Item? {
-        guard self.count > self.fence else { return nil }
-        self.count &-= 1
-        return (self.stack + self.count).move()
+        guard self.stack.count > self.fence else { return nil }
+        return self.stack.removeLast()
     }
 
     /// The items above the innermost mark start at the returned index; the mark is removed.
     @inline(__always)
     mutating func popMark() -> Int? {
-        guard let mark = self.marks.popLast(), self.count &- mark <= self.limits.maxContainerLength else {
-            return nil
-        }
-        return mark
+        guard self.marks.count > 0 else { return nil }
+        let mark = self.marks.removeLast()
+        return self.stack.count &- mark <= self.limits.maxContainerLength ? mark : nil
     }
 
     /// Pushes a tuple of the items from `start` to the top, which are removed.
@@ -183,17 +172,12 @@ struct PickleFastReadMachine: ~Copyable {
     mutating func pushTuple(from start: Int) -> Bool {
         var depth = 0
         var isMutable = false
-        for index in start..<self.count {
+        for index in start..<self.stack.count {
             depth = Swift.max(depth, self.stack[index].depth)
             isMutable = isMutable || self.stack[index].isMutable
         }
         guard depth < self.limits.maxDepth else { return false }
-        var values: [PythonValue] = []
-        values.reserveCapacity(self.count &- start)
-        for index in start..<self.count {
-            values.append((self.stack + index).move().value)
-        }
-        self.count = start
+        let values = self.moveValues(from: start, stride: 1)
         self.push(Item(.tuple(values), depth: depth &+ 1, isMutable: isMutable))
         return true
     }
@@ -203,22 +187,23 @@ struct PickleFastReadMachine: ~Copyable {
     mutating func appendItems(from start: Int) -> Bool {
         let target = start &- 1
         guard target >= self.fence, case .list = self.stack[target].value else { return false }
-        let added = self.count &- start
+        let added = self.stack.count &- start
         let length = self.stack[target].length &+ added
         guard length <= self.limits.maxContainerLength else { return false }
         var depth = self.stack[target].depth
-        for index in start..<self.count {
+        for index in start..<self.stack.count {
             depth = Swift.max(depth, self.stack[index].depth &+ 1)
         }
         guard depth <= self.limits.maxDepth, case .list(var elements) = self.stack[target].value else { return false }
         self.stack[target].value = .none
         if elements.isEmpty {
-            elements.reserveCapacity(added)
+            elements = self.moveValues(from: start, stride: 1)
+        } else {
+            for index in start..<self.stack.count {
+                elements.append((self.stack.base + index).move().value)
+            }
+            self.stack.removeMoved(from: start)
         }
-        for index in start..<self.count {
-            elements.append((self.stack + index).move().value)
-        }
-        self.count = start
         self.stack[target].value = .list(elements)
         self.stack[target].length = length
         self.stack[target].depth = depth
@@ -229,13 +214,13 @@ struct PickleFastReadMachine: ~Copyable {
     @inline(__always)
     mutating func setItems(from start: Int) -> Bool {
         let target = start &- 1
-        let added = self.count &- start
+        let added = self.stack.count &- start
         guard added & 1 == 0, target >= self.fence, case .dict = self.stack[target].value else { return false }
         let length = self.stack[target].length &+ added / 2
         guard length <= self.limits.maxContainerLength else { return false }
         var depth = self.stack[target].depth
         var index = start
-        while index < self.count {
+        while index < self.stack.count {
             guard self.budget.charge(self.stack[index].value), self.stack[index].value.isHashable else { return false }
             depth = Swift.max(depth, self.stack[index].depth &+ 1, self.stack[index &+ 1].depth &+ 1)
             index &+= 2
@@ -247,18 +232,18 @@ struct PickleFastReadMachine: ~Copyable {
         if dict.isEmpty, added <= 64,
             let keys = self.matchingSharedKeys(from: start) ?? self.distinctStringKeys(from: start)
         {
-            dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: self.moveValues(from: start))
+            dict.storage = OrderedDictionary(uncheckedUniqueKeys: keys, values: self.moveValues(from: start, stride: 2))
             self.finishDict(dict, at: target, length: length, depth: depth)
             return true
         }
         index = start
-        while index < self.count {
-            let key = (self.stack + index).move().value
-            let value = (self.stack + (index &+ 1)).move().value
+        while index < self.stack.count {
+            let key = (self.stack.base + index).move().value
+            let value = (self.stack.base + (index &+ 1)).move().value
             dict.storage.updateValue(value, forKey: key)
             index &+= 2
         }
-        self.count = start
+        self.stack.removeMoved(from: start)
         self.finishDict(dict, at: target, length: length, depth: depth)
         return true
     }
@@ -271,19 +256,21 @@ struct PickleFastReadMachine: ~Copyable {
         self.stack[target].depth = depth
     }
 
-    /// Moves the values of the key-value pairs from `start` to the top out of the stack, destroys the keys and
-    /// removes the items.
+    /// Removes the items from `start` to the top and returns the values of every `stride`-th one: all of them for
+    /// stride 1; for stride 2 the values of key-value pairs, whose keys are destroyed.
     @inline(__always)
-    mutating func moveValues(from start: Int) -> [PythonValue] {
+    mutating func moveValues(from start: Int, stride: Int) -> [PythonValue] {
+        // `reserveCapacity` and `append` are specialized here; `init(unsafeUninitializedCapacity:)` is not, and
+        // looks up the array's metadata at run time on every call.
         var values: [PythonValue] = []
-        values.reserveCapacity((self.count &- start) / 2)
+        values.reserveCapacity((self.stack.count &- start) / stride)
         var index = start
-        while index < self.count {
-            (self.stack + index).deinitialize(count: 1)
-            values.append((self.stack + (index &+ 1)).move().value)
-            index &+= 2
+        while index < self.stack.count {
+            (self.stack.base + index).deinitialize(count: stride &- 1)
+            values.append((self.stack.base + (index &+ stride &- 1)).move().value)
+            index &+= stride
         }
-        self.count = start
+        self.stack.removeMoved(from: start)
         return values
     }
 
@@ -291,7 +278,7 @@ struct PickleFastReadMachine: ~Copyable {
     /// that order.
     @inline(__always)
     func matchingSharedKeys(from start: Int) -> OrderedSet<PythonValue>? {
-        guard self.sharedKeys.count &* 2 == self.count &- start else { return nil }
+        guard self.sharedKeys.count &* 2 == self.stack.count &- start else { return nil }
         var index = start
         for shared in self.sharedKeys {
             guard case .string(let key) = self.stack[index].value, case .string(let sharedKey) = shared,
@@ -308,11 +295,9 @@ struct PickleFastReadMachine: ~Copyable {
     mutating func distinctStringKeys(from start: Int) -> OrderedSet<PythonValue>? {
         guard self.hasDistinctStringKeys(from: start) else { return nil }
         var keys = ContiguousArray<PythonValue>()
-        keys.reserveCapacity((self.count &- start) / 2)
-        var index = start
-        while index < self.count {
+        keys.reserveCapacity((self.stack.count &- start) / 2)
+        for index in Swift.stride(from: start, to: self.stack.count, by: 2) {
             keys.append(self.stack[index].value)
-            index &+= 2
         }
         let keySet = OrderedSet(uncheckedUniqueElements: keys)
         if keySet.count <= Self.maximumSharedKeys {
@@ -326,7 +311,7 @@ struct PickleFastReadMachine: ~Copyable {
     @inline(__always)
     func hasDistinctStringKeys(from start: Int) -> Bool {
         var index = start
-        while index < self.count {
+        while index < self.stack.count {
             guard case .string(let key) = self.stack[index].value else { return false }
             var other = start
             while other < index {
@@ -343,26 +328,22 @@ struct PickleFastReadMachine: ~Copyable {
     /// Stores the top of the stack under `index`, which must be the next free one.
     @inline(__always)
     mutating func put(_ index: Int) -> Bool {
-        guard index == self.memoCount, index < self.limits.maxMemoEntries, self.count > self.fence else {
+        guard index == self.memo.count, index < self.limits.maxMemoEntries, self.stack.count > self.fence else {
             return false
         }
-        if self.memoCount == self.memoCapacity {
-            self.growMemo()
-        }
-        let top = self.count &- 1
+        let top = self.stack.count &- 1
         if self.stack[top].isMutable {
-            (self.memo + self.memoCount).initialize(to: .mutable)
+            self.memo.append(.mutable)
         } else {
-            (self.memo + self.memoCount).initialize(to: .value(self.stack[top].value, depth: self.stack[top].depth))
+            self.memo.append(.value(self.stack[top].value, depth: self.stack[top].depth))
         }
-        self.memoCount &+= 1
         return true
     }
 
     /// Pushes the memo entry `index` when it is an immutable value.
     @inline(__always)
     mutating func get(_ index: Int) -> Bool {
-        guard index < self.memoCount, case .value(let value, let depth) = self.memo[index] else { return false }
+        guard index < self.memo.count, case .value(let value, let depth) = self.memo[index] else { return false }
         self.budget.noteRepeated(value)
         self.push(Item(value, depth: depth))
         return true
@@ -391,7 +372,7 @@ struct PickleFastReadMachine: ~Copyable {
                 guard let item = self.pop() else { return nil }
                 return item.value
             case Opcode.mark.rawValue:
-                self.marks.append(self.count)
+                self.marks.append(self.stack.count)
             case Opcode.none.rawValue:
                 self.push(Item(.none))
             case Opcode.newTrue.rawValue:
@@ -445,15 +426,15 @@ struct PickleFastReadMachine: ~Copyable {
             case Opcode.tuple.rawValue:
                 guard let start = self.popMark(), self.pushTuple(from: start) else { return nil }
             case Opcode.tuple1.rawValue:
-                guard self.count &- 1 >= self.fence, self.pushTuple(from: self.count &- 1) else {
+                guard self.stack.count &- 1 >= self.fence, self.pushTuple(from: self.stack.count &- 1) else {
                     return nil
                 }
             case Opcode.tuple2.rawValue:
-                guard self.count &- 2 >= self.fence, self.pushTuple(from: self.count &- 2) else {
+                guard self.stack.count &- 2 >= self.fence, self.pushTuple(from: self.stack.count &- 2) else {
                     return nil
                 }
             case Opcode.tuple3.rawValue:
-                guard self.count &- 3 >= self.fence, self.pushTuple(from: self.count &- 3) else {
+                guard self.stack.count &- 3 >= self.fence, self.pushTuple(from: self.stack.count &- 3) else {
                     return nil
                 }
             case Opcode.emptyList.rawValue:
@@ -463,7 +444,7 @@ struct PickleFastReadMachine: ~Copyable {
                 self.insert(Item(.list([]), depth: 1, isMutable: true), at: start)
                 guard self.appendItems(from: start &+ 1) else { return nil }
             case Opcode.append.rawValue:
-                guard self.count &- 2 >= self.fence, self.appendItems(from: self.count &- 1) else {
+                guard self.stack.count &- 2 >= self.fence, self.appendItems(from: self.stack.count &- 1) else {
                     return nil
                 }
             case Opcode.appends.rawValue:
@@ -475,7 +456,7 @@ struct PickleFastReadMachine: ~Copyable {
                 self.insert(Item(Self.emptyDict, depth: 1, isMutable: true), at: start)
                 guard self.setItems(from: start &+ 1) else { return nil }
             case Opcode.setItem.rawValue:
-                guard self.count &- 3 >= self.fence, self.setItems(from: self.count &- 2) else {
+                guard self.stack.count &- 3 >= self.fence, self.setItems(from: self.stack.count &- 2) else {
                     return nil
                 }
             case Opcode.setItems.rawValue:
@@ -489,7 +470,7 @@ struct PickleFastReadMachine: ~Copyable {
             case Opcode.longBinPut.rawValue:
                 guard let index = self.readUInt32(), self.put(Int(index)) else { return nil }
             case Opcode.memoize.rawValue:
-                guard self.put(self.memoCount) else { return nil }
+                guard self.put(self.memo.count) else { return nil }
             default:
                 return nil
             }

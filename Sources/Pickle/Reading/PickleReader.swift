@@ -73,8 +73,7 @@ public struct PickleReader: Sendable {
         }
         // Most pickles are plain data without shared containers: decode those in one pass, everything else
         // (and every malformed pickle, for its exact error) with the full machine.
-        var fastMachine = PickleFastReadMachine(input: bytes, limits: self.limits)
-        if let value = fastMachine.run(), fastMachine.budget.charge(value) {
+        if let value = PickleFastReadMachine.decode(bytes, limits: self.limits) {
             return value
         }
         return try self.decodeWithFullMachine(bytes, buffers: buffers)
