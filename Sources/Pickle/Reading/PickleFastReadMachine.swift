@@ -12,28 +12,36 @@ import OrderedCollections
 /// again with ``PickleReadMachine``, which gives the value or the exact error. The values both machines give for
 /// the subset are identical.
 struct PickleFastReadMachine: ~Copyable {
-    /// One stack entry.
+    /// One stack entry, 32 bytes: the fields are ordered so that the flag and the depth fill the value's padding.
     struct Item {
         var value: PythonValue
-        /// The nesting depth of the value, counted as ``DecodingItem`` does (0 for scalars).
-        var depth: Int
         /// Whether the value is or contains a `list` or `dict` (a ``DecodingNode`` in ``PickleReadMachine``).
         var isMutable: Bool
+        private var storedDepth: UInt32
         /// For a `list` the elements and for a `dict` the key-value pairs appended so far, duplicates included.
         var length: Int
+
+        /// The nesting depth of the value, counted as ``DecodingItem`` does (0 for scalars); at most
+        /// ``PickleFastReadMachine/maxDepth``.
+        @inline(__always)
+        var depth: Int {
+            get { Int(self.storedDepth) }
+            set { self.storedDepth = UInt32(truncatingIfNeeded: newValue) }
+        }
 
         @inline(__always)
         init(_ value: PythonValue, depth: Int = 0, isMutable: Bool = false, length: Int = 0) {
             self.value = value
-            self.depth = depth
             self.isMutable = isMutable
+            self.storedDepth = UInt32(truncatingIfNeeded: depth)
             self.length = length
         }
     }
 
-    /// One memo entry: a finished immutable value, or a marker for a value a `GET` must not share.
+    /// One memo entry, 24 bytes: a finished immutable value and its depth, or a marker for a value a `GET` must
+    /// not share.
     enum MemoEntry {
-        case value(PythonValue, depth: Int)
+        case value(PythonValue, depth: UInt32)
         case mutable
     }
 
@@ -50,13 +58,16 @@ struct PickleFastReadMachine: ~Copyable {
 
     let input: UnsafeRawBufferPointer
     let limits: PickleLimits
+    /// ``PickleLimits/maxDepth``, at most `UInt32.max` so that depths fit in an ``Item``; deeper pickles are left to
+    /// the full machine.
+    let maxDepth: Int
     var position = 0
     /// The stack; items move between it and their containers without reference counting.
     var stack: ScratchBuffer<Item>
     /// The stack indices of the open marks.
     var marks: ScratchBuffer<Int>
-    /// The memo; indices are dense (a sparse `PUT` leaves the fast path).
-    var memo: ScratchBuffer<MemoEntry>
+    /// The memo; indices are dense (a sparse `PUT` leaves the fast path), and entries never move.
+    var memo: SegmentedScratchBuffer<MemoEntry>
     /// The `str` keys of the last dict filled at once, which the next one may share (see ``setItems(from:)``).
     var sharedKeys = OrderedSet<PythonValue>()
     /// Bounds the walks of values pushed more than once; charged for dict keys here and for the value by the caller.
@@ -73,10 +84,11 @@ struct PickleFastReadMachine: ~Copyable {
     ) {
         self.input = input
         self.limits = limits
+        self.maxDepth = Swift.min(limits.maxDepth, Int(UInt32.max))
         self.budget = ExpansionBudget(inputSize: input.count, limits: limits)
         self.stack = ScratchBuffer(lending: stack)
         self.marks = ScratchBuffer(lending: marks)
-        self.memo = ScratchBuffer(lending: memo)
+        self.memo = SegmentedScratchBuffer(lending: memo)
     }
 
     /// The value of `input`, decoded with storage lent from the call stack, or `nil` when the pickle is outside
@@ -176,7 +188,7 @@ struct PickleFastReadMachine: ~Copyable {
             depth = Swift.max(depth, self.stack[index].depth)
             isMutable = isMutable || self.stack[index].isMutable
         }
-        guard depth < self.limits.maxDepth else { return false }
+        guard depth < self.maxDepth else { return false }
         let values = self.moveValues(from: start, stride: 1)
         self.push(Item(.tuple(values), depth: depth &+ 1, isMutable: isMutable))
         return true
@@ -194,7 +206,7 @@ struct PickleFastReadMachine: ~Copyable {
         for index in start..<self.stack.count {
             depth = Swift.max(depth, self.stack[index].depth &+ 1)
         }
-        guard depth <= self.limits.maxDepth, case .list(var elements) = self.stack[target].value else { return false }
+        guard depth <= self.maxDepth, case .list(var elements) = self.stack[target].value else { return false }
         self.stack[target].value = .none
         if elements.isEmpty {
             elements = self.moveValues(from: start, stride: 1)
@@ -225,7 +237,7 @@ struct PickleFastReadMachine: ~Copyable {
             depth = Swift.max(depth, self.stack[index].depth &+ 1, self.stack[index &+ 1].depth &+ 1)
             index &+= 2
         }
-        guard depth <= self.limits.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
+        guard depth <= self.maxDepth, case .dict(var dict) = self.stack[target].value else { return false }
         self.stack[target].value = .none
         // The usual dict: filled at once, with distinct str keys. Build it without looking every key up, sharing
         // the keys of the dict before when they are the same (a list of records), as CPython's key-sharing dicts do.
@@ -260,15 +272,31 @@ struct PickleFastReadMachine: ~Copyable {
     /// stride 1; for stride 2 the values of key-value pairs, whose keys are destroyed.
     @inline(__always)
     mutating func moveValues(from start: Int, stride: Int) -> [PythonValue] {
-        // `reserveCapacity` and `append` are specialized here; `init(unsafeUninitializedCapacity:)` is not, and
-        // looks up the array's metadata at run time on every call.
-        var values: [PythonValue] = []
-        values.reserveCapacity((self.stack.count &- start) / stride)
-        var index = start
-        while index < self.stack.count {
-            (self.stack.base + index).deinitialize(count: stride &- 1)
-            values.append((self.stack.base + (index &+ stride &- 1)).move().value)
-            index &+= stride
+        let base = self.stack.base
+        let end = self.stack.count
+        /// Moves out the value of the `offset`-th group of `stride` items, destroying the others.
+        func take(_ offset: Int) -> PythonValue {
+            let index = start &+ offset &* stride
+            (base + index).deinitialize(count: stride &- 1)
+            return (base + (index &+ stride &- 1)).move().value
+        }
+        let values: [PythonValue]
+        // Array literals are allocated and filled without capacity or uniqueness checks; most tuples are this short.
+        switch (end &- start) / stride {
+        case 0: values = []
+        case 1: values = [take(0)]
+        case 2: values = [take(0), take(1)]
+        case 3: values = [take(0), take(1), take(2)]
+        case 4: values = [take(0), take(1), take(2), take(3)]
+        case let count:
+            // `reserveCapacity` and `append` are specialized here; `init(unsafeUninitializedCapacity:)` is not, and
+            // looks up the array's metadata at run time on every call.
+            var array: [PythonValue] = []
+            array.reserveCapacity(count)
+            for offset in 0..<count {
+                array.append(take(offset))
+            }
+            values = array
         }
         self.stack.removeMoved(from: start)
         return values
@@ -335,7 +363,7 @@ struct PickleFastReadMachine: ~Copyable {
         if self.stack[top].isMutable {
             self.memo.append(.mutable)
         } else {
-            self.memo.append(.value(self.stack[top].value, depth: self.stack[top].depth))
+            self.memo.append(.value(self.stack[top].value, depth: UInt32(truncatingIfNeeded: self.stack[top].depth)))
         }
         return true
     }
@@ -345,7 +373,7 @@ struct PickleFastReadMachine: ~Copyable {
     mutating func get(_ index: Int) -> Bool {
         guard index < self.memo.count, case .value(let value, let depth) = self.memo[index] else { return false }
         self.budget.noteRepeated(value)
-        self.push(Item(value, depth: depth))
+        self.push(Item(value, depth: Int(depth)))
         return true
     }
 
