@@ -233,7 +233,9 @@ struct PickleFastReadMachine: ~Copyable {
         var depth = self.stack[target].depth
         var index = start
         while index < self.stack.count {
-            guard self.budget.charge(self.stack[index].value), self.stack[index].value.isHashable else { return false }
+            guard self.budget.charge(self.stack[index].value), Self.isHashableKey(self.stack[index].value) else {
+                return false
+            }
             depth = Swift.max(depth, self.stack[index].depth &+ 1, self.stack[index &+ 1].depth &+ 1)
             index &+= 2
         }
@@ -258,6 +260,13 @@ struct PickleFastReadMachine: ~Copyable {
         self.stack.removeMoved(from: start)
         self.finishDict(dict, at: target, length: length, depth: depth)
         return true
+    }
+
+    /// Whether `key` may be a dict key: a `str` (almost every key) without calling ``PythonValue/isHashable``.
+    @inline(__always)
+    static func isHashableKey(_ key: PythonValue) -> Bool {
+        if case .string = key { return true }
+        return key.isHashable
     }
 
     /// Stores the filled `dict` back into the stack item at `target`.
