@@ -283,7 +283,7 @@ struct PickleFastReadMachine: ~Copyable {
     mutating func moveValues(from start: Int, stride: Int) -> [PythonValue] {
         let base = self.stack.base
         let end = self.stack.count
-        /// Moves out the value of the `offset`-th group of `stride` items, destroying the others.
+        // Moves out the value of the `offset`-th group of `stride` items, destroying the others.
         func take(_ offset: Int) -> PythonValue {
             let index = start &+ offset &* stride
             (base + index).deinitialize(count: stride &- 1)
