@@ -55,8 +55,9 @@ package final class ManagerServer: Sendable {
     /// - Parameters:
     ///   - configuration: Addresses, key and limits.
     ///   - types: The types clients may create; SyncManager's by default.
-    /// - Throws: ``ManagerServerError`` when the configuration is unsafe (no key without ``Configuration/allowNoAuthKey``)
-    ///   or an address cannot be bound (another server listens on the Unix socket path, or the port is taken).
+    /// - Throws: ``ManagerServerError`` when the configuration is unsafe (no key, without
+    ///   ``Configuration/allowNoAuthKey``) or an address cannot be bound (another server listens on the Unix socket
+    ///   path, or the port is taken).
     package static func start(configuration: Configuration, types: [HostedType]? = nil) async throws -> ManagerServer {
         try configuration.validate()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))

@@ -86,7 +86,8 @@ struct UnixSocketFile: Sendable, Hashable {
                 "cannot listen on \(path): the path exists and is not a socket; remove it or choose another path"
             )
         }
-        let probe = socket(AF_UNIX, Self.streamType, 0)
+        // Non-blocking: a live server with a full backlog must not hang the probe (it answers EAGAIN instead).
+        let probe = socket(AF_UNIX, Self.probeType, 0)
         guard probe >= 0 else {
             throw ManagerServerError("cannot create a Unix socket: \(Self.errorText()); raise the descriptor limit")
         }
@@ -94,22 +95,26 @@ struct UnixSocketFile: Sendable, Hashable {
         let connected = address.withSockAddr { pointer, size in
             connect(probe, pointer, socklen_t(clamping: size))
         }
-        if connected == 0 {
+        if connected == 0 || errno == EAGAIN || errno == EINPROGRESS {
             throw ManagerServerError(
                 "cannot listen on \(path): another server is accepting connections there (address already in use); "
                     + "stop it or choose another path"
             )
         }
         guard errno == ECONNREFUSED else {
-            throw ManagerServerError("cannot listen on \(path): probing the existing socket failed: \(Self.errorText())")
+            throw ManagerServerError(
+                "cannot listen on \(path): probing the existing socket failed: \(Self.errorText())"
+            )
         }
         unlink(path)
     }
 
     #if os(Linux)
     private static let streamType = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+    private static let probeType = Self.streamType | CInt(SOCK_NONBLOCK.rawValue)
     #else
     private static let streamType = SOCK_STREAM
+    private static let probeType = SOCK_STREAM
     #endif
 
     private static func errorText() -> String {

@@ -35,7 +35,8 @@ final class ServerConnections: Sendable {
     /// Registers an accepted `channel`: returns its id if the server takes it on (to run the handshake, or to
     /// serve it at once when `needsHandshake` is false), or `nil` after closing it.
     func accepted(_ channel: any Channel, needsHandshake: Bool) -> ConnectionID? {
-        let (action, evictedChannel) = self.state.withLock { state -> (AdmissionStateMachine.AcceptAction, (any Channel)?) in
+        typealias Outcome = (AdmissionStateMachine.AcceptAction, (any Channel)?)
+        let (action, evictedChannel) = self.state.withLock { state -> Outcome in
             let action = state.machine.connectionAccepted(needsHandshake: needsHandshake)
             var evictedChannel: (any Channel)?
             switch action {
