@@ -9,6 +9,12 @@ import Testing
 /// The handler passes nothing on before the handshake completes, then asks ``ServerConnections`` to admit.
 @Suite("Admission handler")
 struct AdmissionHandlerTests {
+    private static func connections(pending: Int, connections: Int) -> ServerConnections {
+        ServerConnections(
+            limits: .init(maxPendingHandshakes: pending, maxConnections: connections), logger: Logger(label: "test")
+        )
+    }
+
     private static func connectedChannel(
         _ connections: ServerConnections
     ) throws -> (EmbeddedChannel, ConnectionID) {
@@ -21,9 +27,7 @@ struct AdmissionHandlerTests {
 
     @Test("frames are dropped until the handshake completes, then passed on")
     func passesFramesAfterAdmission() throws {
-        let connections = ServerConnections(
-            limits: .init(maxPendingHandshakes: 4, maxConnections: 1), logger: Logger(label: "test")
-        )
+        let connections = Self.connections(pending: 4, connections: 1)
         let (channel, _) = try Self.connectedChannel(connections)
         try channel.writeInbound(channel.allocator.buffer(string: "early"))
         #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
@@ -39,9 +43,7 @@ struct AdmissionHandlerTests {
 
     @Test("an authenticated connection beyond the connection limit is closed")
     func closesBeyondLimit() throws {
-        let connections = ServerConnections(
-            limits: .init(maxPendingHandshakes: 4, maxConnections: 1), logger: Logger(label: "test")
-        )
+        let connections = Self.connections(pending: 4, connections: 1)
         let (first, _) = try Self.connectedChannel(connections)
         let (second, _) = try Self.connectedChannel(connections)
         first.pipeline.fireUserInboundEventTriggered(HandshakeCompleted(role: .server))
@@ -54,9 +56,7 @@ struct AdmissionHandlerTests {
 
     @Test("the oldest pending connection is closed when a new one arrives beyond the pending cap")
     func evictsOldest() throws {
-        let connections = ServerConnections(
-            limits: .init(maxPendingHandshakes: 1, maxConnections: 4), logger: Logger(label: "test")
-        )
+        let connections = Self.connections(pending: 1, connections: 4)
         let (oldest, _) = try Self.connectedChannel(connections)
         let (newest, _) = try Self.connectedChannel(connections)
         #expect(!oldest.isActive)
