@@ -8,16 +8,22 @@ extension ManagerServer {
     package struct Configuration: Sendable {
         /// Where to listen: Unix socket paths and TCP host/port pairs (port 0 picks a free port).
         package var addresses: [ManagerAddress]
-        /// The shared secret clients must prove they hold; `nil` disables the handshake.
+        /// The shared secret clients must prove they hold; `nil` (or a key of zero bytes, which is no key, as in
+        /// CPython) disables the handshake, which needs ``allowNoAuthKey``.
         package var authKey: AuthKey?
-        /// Whether a TCP listener may run without an authkey. Off by default: without a key anyone who can reach
-        /// the port can read and change every shared object.
+        /// Whether the server may run without an authkey, on TCP or a Unix socket. Off by default: without a key
+        /// anyone who can reach the port, or open the socket file, can read and change every shared object.
         package var allowNoAuthKey: Bool = false
         /// The largest request accepted, in bytes; a larger frame closes the connection before its body is read.
         package var maxMessageSize: Int = 256 << 20
-        /// The most connections served at once; further connections are closed at once and logged.
-        package var maxConnections: Int = 10_000
-        /// How long a new connection may take to complete the handshake.
+        /// The most authenticated connections served at once; a connection authenticating beyond it is closed and
+        /// logged. `nil` (the default) allows what the descriptor limit (`RLIMIT_NOFILE`) leaves room for; a
+        /// larger value is lowered to that, with a warning.
+        package var maxConnections: Int? = nil
+        /// The most connections in their handshake at once, apart from ``maxConnections``; when a new connection
+        /// arrives beyond it, the oldest one still authenticating is closed.
+        package var maxPendingHandshakes: Int = 64
+        /// How long a new connection may take to complete the handshake before it is closed.
         package var handshakeTimeout: TimeAmount = .seconds(10)
         /// How long a connection may stay silent before it is closed; `nil` (CPython's behaviour) never closes it.
         package var idleTimeout: TimeAmount? = nil

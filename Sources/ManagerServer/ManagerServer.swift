@@ -4,12 +4,6 @@ import NIOCore
 import NIOPosix
 import Pickle
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A manager server: hosts shared objects for CPython and Swift clients, speaking CPython's wire protocol.
 ///
 /// ```swift
@@ -20,7 +14,9 @@ import Darwin
 /// ```
 ///
 /// Every listener feeds one ``ObjectStore``; every connection is authenticated with CPython's HMAC handshake,
-/// then served by a ``ServerConnectionHandler``.
+/// admitted by ``ServerConnections`` (pending handshakes and authenticated connections have separate caps), then
+/// served by a ``ServerConnectionHandler``. Unix socket files are created owner-only and removed at shutdown only
+/// if they are still the ones this server created (``UnixSocketFile``).
 package final class ManagerServer: Sendable {
     /// The addresses the server listens on, with real port numbers for TCP listeners bound to port 0.
     package let boundAddresses: [ManagerAddress]
@@ -32,6 +28,7 @@ package final class ManagerServer: Sendable {
     private let store: NIOLoopBound<ObjectStore>
     private let finished: AsyncLatch
     private let connections: ServerConnections
+    private let socketFiles: [UnixSocketFile]
 
     private init(
         configuration: Configuration,
@@ -40,7 +37,8 @@ package final class ManagerServer: Sendable {
         listeners: [any Channel],
         boundAddresses: [ManagerAddress],
         finished: AsyncLatch,
-        connections: ServerConnections
+        connections: ServerConnections,
+        socketFiles: [UnixSocketFile]
     ) {
         self.configuration = configuration
         self.group = group
@@ -49,6 +47,7 @@ package final class ManagerServer: Sendable {
         self.boundAddresses = boundAddresses
         self.finished = finished
         self.connections = connections
+        self.socketFiles = socketFiles
     }
 
     /// Binds every configured address and starts serving.
@@ -56,8 +55,9 @@ package final class ManagerServer: Sendable {
     /// - Parameters:
     ///   - configuration: Addresses, key and limits.
     ///   - types: The types clients may create; SyncManager's by default.
-    /// - Throws: ``ManagerServerError`` when the configuration is unsafe (TCP without a key) or an address cannot
-    ///   be bound.
+    /// - Throws: ``ManagerServerError`` when the configuration is unsafe (no key, without
+    ///   ``Configuration/allowNoAuthKey``) or an address cannot be bound (another server listens on the Unix socket
+    ///   path, or the port is taken).
     package static func start(configuration: Configuration, types: [HostedType]? = nil) async throws -> ManagerServer {
         try configuration.validate()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.ioThreads))
@@ -75,19 +75,27 @@ package final class ManagerServer: Sendable {
                 eventLoop: storeLoop
             )
         }.get()
-        let connections = ServerConnections(limit: configuration.maxConnections)
+        let (maxConnections, warning) = configuration.resolvedMaxConnections(descriptors: DescriptorLimit.current())
+        if let warning { logger.warning("\(warning)") }
+        let connections = ServerConnections(
+            limits: .init(maxPendingHandshakes: configuration.maxPendingHandshakes, maxConnections: maxConnections),
+            logger: logger
+        )
         var listeners: [any Channel] = []
         var bound: [ManagerAddress] = []
+        var socketFiles: [UnixSocketFile] = []
         do {
             for address in configuration.addresses {
-                let (channel, boundAddress) = try await Self.bind(
+                let listener = try await Self.bind(
                     address, configuration: configuration, group: group, store: store, connections: connections
                 )
-                listeners.append(channel)
-                bound.append(boundAddress)
+                listeners.append(listener.channel)
+                bound.append(listener.address)
+                if let file = listener.socketFile { socketFiles.append(file) }
             }
         } catch {
             for listener in listeners { try? await listener.close() }
+            for file in socketFiles { file.removeIfOurs() }
             try? await group.shutdownGracefully()
             throw error
         }
@@ -95,7 +103,7 @@ package final class ManagerServer: Sendable {
         try await storeLoop.submit { store.value.addresses = boundValues }.get()
         let server = ManagerServer(
             configuration: configuration, group: group, store: store, listeners: listeners,
-            boundAddresses: bound, finished: finished, connections: connections
+            boundAddresses: bound, finished: finished, connections: connections, socketFiles: socketFiles
         )
         try await storeLoop.submit {
             store.value.onShutdownRequest = {
@@ -112,21 +120,22 @@ package final class ManagerServer: Sendable {
         group: MultiThreadedEventLoopGroup,
         store: NIOLoopBound<ObjectStore>,
         connections: ServerConnections
-    ) async throws -> (any Channel, ManagerAddress) {
+    ) async throws -> (channel: any Channel, address: ManagerAddress, socketFile: UnixSocketFile?) {
         let isTCP: Bool
         if case .tcp = address { isTCP = true } else { isTCP = false }
+        let needsHandshake = configuration.effectiveAuthKey != nil
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptFailureHandler(connections: connections))
+                }
+            }
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let connectionID = connections.admit(channel) else {
-                        configuration.logger.warning(
-                            "refused a connection: the server is at its connection limit or shutting down",
-                            metadata: ["limit": "\(configuration.maxConnections)"]
-                        )
-                        channel.close(promise: nil)
+                    guard let connectionID = connections.accepted(channel, needsHandshake: needsHandshake) else {
                         return
                     }
                     if isTCP {
@@ -135,18 +144,24 @@ package final class ManagerServer: Sendable {
                     }
                     try Self.configurePipeline(
                         channel, configuration: configuration, store: store,
-                        connectionID: connectionID
+                        connections: connections, connectionID: connectionID
                     )
                 }
             }
         switch address {
         case .unix(let path):
-            let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
-            return (channel, address)
+            let (descriptor, file) = try UnixSocketFile.bind(path: path)
+            do {
+                let channel = try await bootstrap.withBoundSocket(descriptor).get()
+                return (channel, address, file)
+            } catch {
+                file.removeIfOurs()
+                throw ManagerServerError("cannot listen on \(path): \(error)")
+            }
         case .tcp(let host, let port):
             let channel = try await bootstrap.bind(host: host, port: port).get()
             let realPort = channel.localAddress?.port ?? port
-            return (channel, .tcp(host: host, port: realPort))
+            return (channel, .tcp(host: host, port: realPort), nil)
         }
     }
 
@@ -154,18 +169,20 @@ package final class ManagerServer: Sendable {
         _ channel: any Channel,
         configuration: Configuration,
         store: NIOLoopBound<ObjectStore>,
+        connections: ServerConnections,
         connectionID: ConnectionID
     ) throws {
         let sync = channel.pipeline.syncOperations
-        let handshakeFrames = configuration.authKey == nil ? 0 : FrameDecoder.handshakeFrameCount
+        let handshakeFrames = configuration.effectiveAuthKey == nil ? 0 : FrameDecoder.handshakeFrameCount
         try sync.addHandler(
             ByteToMessageHandler(
                 FrameDecoder(maxMessageSize: configuration.maxMessageSize, handshakeFrames: handshakeFrames)
             )
         )
         try sync.addHandler(FrameEncoder())
-        if let key = configuration.authKey {
+        if let key = configuration.effectiveAuthKey {
             try sync.addHandler(HandshakeHandler(role: .server, authKey: key, timeout: configuration.handshakeTimeout))
+            try sync.addHandler(AdmissionHandler(connections: connections, connectionID: connectionID))
         }
         if let idle = configuration.idleTimeout {
             try sync.addHandler(IdleStateHandler(allTimeout: idle))
@@ -184,7 +201,8 @@ package final class ManagerServer: Sendable {
         await self.finished.wait()
     }
 
-    /// Stops accepting, closes every connection, removes Unix socket files and stops the server's threads.
+    /// Stops accepting, closes every connection, removes the Unix socket files this server created (not ones another
+    /// server has since put at the same path) and stops the server's threads.
     package func shutdown() async {
         guard let connections = self.connections.beginShutdown() else {
             await self.finished.wait()
@@ -196,8 +214,8 @@ package final class ManagerServer: Sendable {
         for connection in connections {
             try? await connection.close()
         }
-        for case .unix(let path) in self.boundAddresses {
-            unlink(path)
+        for file in self.socketFiles {
+            file.removeIfOurs()
         }
         try? await self.group.shutdownGracefully()
         self.finished.open()

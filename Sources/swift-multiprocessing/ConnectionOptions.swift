@@ -10,10 +10,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("tcp"), help: "A TCP address, HOST:PORT (IPv6 as [HOST]:PORT).")
     var tcpAddress: String?
 
-    @Option(name: .customLong("authkey-hex"), help: "The authkey as hex digits.")
+    @Option(
+        name: .customLong("authkey-hex"),
+        help: ArgumentHelp(
+            "The authkey as hex digits. Visible to every local user in the process list: prefer --authkey-file "
+                + "or MP_AUTHKEY."
+        )
+    )
     var authKeyHex: String?
 
-    @Option(name: .customLong("authkey-file"), help: "A file holding the raw authkey bytes.")
+    @Option(name: .customLong("authkey-file"), help: "A file holding the raw authkey bytes (/dev/stdin reads a pipe).")
     var authKeyFile: String?
 
     /// The address given with `--unix` or `--tcp`.
@@ -44,6 +50,12 @@ struct ConnectionOptions: ParsableArguments {
             throw ValidationError("give either --authkey-hex or --authkey-file, not both")
         }
         if let hex = self.authKeyHex {
+            FileHandle.standardError.write(
+                Data(
+                    ("warning: --authkey-hex puts the key in the command line, which every local user can read "
+                        + "(ps, /proc/PID/cmdline); use --authkey-file or MP_AUTHKEY instead\n").utf8
+                )
+            )
             return try Self.parseHex(hex, source: "--authkey-hex")
         }
         if let path = self.authKeyFile {
@@ -56,6 +68,11 @@ struct ConnectionOptions: ParsableArguments {
             return try Self.parseHex(hex, source: "MP_AUTHKEY")
         }
         return nil
+    }
+
+    /// Whether `MP_AUTHKEY` is set to an empty value (an empty key, which is no key) and no option gives a key.
+    var environmentKeyIsEmpty: Bool {
+        self.authKeyHex == nil && self.authKeyFile == nil && ProcessInfo.processInfo.environment["MP_AUTHKEY"] == ""
     }
 
     private static func parseHex(_ hex: String, source: String) throws -> AuthKey {

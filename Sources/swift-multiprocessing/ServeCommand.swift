@@ -13,13 +13,20 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Python clients connect with SyncManager(address=ADDRESS, authkey=KEY).connect(). Prints one line, \
             'listening on ADDRESS', once it accepts connections; exits 0 on SIGINT, SIGTERM or a client's \
-            shutdown request, removing its Unix socket file. The key may also come from MP_AUTHKEY (hex).
+            shutdown request, removing its Unix socket file. Give the key with --authkey-file or MP_AUTHKEY \
+            (hex), not --authkey-hex, which other local users can read. The Unix socket file is created with \
+            mode 0600; serve refuses to start on a path where another server is listening.
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Flag(help: "Allow TCP without an authkey. Anyone who can reach the port can then read and change every object.")
+    @Flag(
+        help: ArgumentHelp(
+            "Allow serving without an authkey (an empty key is no key), on TCP or a Unix socket. Anyone who can "
+                + "reach the port, or open the socket file, can then read and change every object."
+        )
+    )
     var allowNoAuthkey = false
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -28,8 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request accepted, in bytes.")
     var maxMessageSize: Int = 256 << 20
 
-    @Option(help: "The most connections served at once.")
-    var maxConnections: Int = 10_000
+    @Option(
+        help: ArgumentHelp(
+            "The most authenticated connections served at once (default: what ulimit -n leaves room for; a "
+                + "larger value is lowered to that)."
+        )
+    )
+    var maxConnections: Int?
+
+    @Option(help: "The most connections authenticating at once; beyond it the oldest is closed.")
+    var maxPendingHandshakes: Int = 64
 
     @Option(help: "Seconds a new connection may take to authenticate.")
     var handshakeTimeout: Double = 10
@@ -49,15 +64,18 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        var configuration = ManagerServer.Configuration(
-            addresses: [try self.connection.address()],
-            authKey: try self.connection.authKey()
-        )
+        let key = try self.connection.authKey() ?? (self.connection.environmentKeyIsEmpty ? AuthKey([]) : nil)
+        var configuration = ManagerServer.Configuration(addresses: [try self.connection.address()], authKey: key)
         configuration.allowNoAuthKey = self.allowNoAuthkey
         configuration.maxMessageSize = self.maxMessageSize
         configuration.maxConnections = self.maxConnections
-        configuration.handshakeTimeout = .nanoseconds(Int64(self.handshakeTimeout * 1e9))
-        configuration.idleTimeout = self.idleTimeout.map { .nanoseconds(Int64($0 * 1e9)) }
+        configuration.maxPendingHandshakes = self.maxPendingHandshakes
+        configuration.handshakeTimeout = .nanoseconds(
+            try Self.nanoseconds(self.handshakeTimeout, option: "--handshake-timeout")
+        )
+        configuration.idleTimeout = try self.idleTimeout.map {
+            .nanoseconds(try Self.nanoseconds($0, option: "--idle-timeout"))
+        }
         configuration.ioThreads = self.ioThreads
         configuration.logger = Logger(label: "swift-multiprocessing.serve")
 
@@ -72,5 +90,13 @@ struct ServeCommand: AsyncParsableCommand {
         await server.waitUntilShutdown()
         await server.shutdown()
         signals.remove()
+    }
+
+    /// `seconds` in nanoseconds, for a positive number of seconds below about 30 years.
+    private static func nanoseconds(_ seconds: Double, option: String) throws -> Int64 {
+        guard seconds.isFinite, seconds > 0, seconds < 1e9 else {
+            throw ValidationError("\(option) needs a positive number of seconds below 1e9, got \(seconds)")
+        }
+        return Int64(seconds * 1e9)
     }
 }

@@ -110,8 +110,30 @@ public final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         let payload = Self.unwrapInboundIn(data)
-        let action = self.stateMachine.frameReceived(Array(payload.readableBytesView))
+        let frame = Array(payload.readableBytesView)
+        var action = self.stateMachine.frameReceived(frame)
+        if case .fail(let error, let finalMessage) = action, self.stateMachine.role == .server {
+            action = .fail(Self.quotingPeer(frame, in: error), finalMessage: finalMessage)
+        }
         self.run(action, context: context)
+    }
+
+    /// How many bytes of the peer's offending frame a server's failure message quotes.
+    public static let quotedFrameLength = 48
+
+    /// `error` with the start of the frame that failed the handshake, so a log shows what connected (an HTTP
+    /// client, a port scanner, a client speaking another protocol).
+    ///
+    /// The quoted text is the peer's, unescaped: whoever logs or prints the message must escape control
+    /// characters in it.
+    private static func quotingPeer(_ frame: [UInt8], in error: WireError) -> WireError {
+        let text = String(decoding: frame.prefix(Self.quotedFrameLength), as: UTF8.self)
+        let more = frame.count > Self.quotedFrameLength ? "..." : ""
+        return WireError(
+            code: error.code,
+            message: "\(error.message); the peer sent \"\(text)\"\(more) (\(frame.count) bytes)",
+            underlying: error.underlying
+        )
     }
 
     /// Fails the handshake on an error (a framing error) while it runs; passes errors on afterwards.

@@ -1,0 +1,132 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A Unix socket file this server created: bound owner-only, and removed at shutdown only if it is still ours.
+///
+/// - A live socket at the path (something accepts a connection on it) is never taken over: binding fails, as
+///   CPython's does with `EADDRINUSE`. A stale socket file nobody listens on is replaced.
+/// - The file is created with mode 0600 whatever the umask: on Linux the socket's own mode is set with `fchmod`
+///   before `bind`, which creates the file with that mode (masked by the umask, which can only narrow it). There
+///   is no moment where the file is wider, no process-wide `umask` change that would race other threads, and no
+///   `chmod` by path that a swapped file could redirect.
+/// - At shutdown the file is removed only if the path still names the inode `bind` created (device and inode
+///   compared with `lstat`), so a server never removes another server's socket.
+struct UnixSocketFile: Sendable, Hashable {
+    /// The socket's path.
+    let path: String
+    private let device: UInt64
+    private let inode: UInt64
+
+    /// Creates a socket bound to `path`, owner-only, and returns its descriptor (not yet listening) and the file.
+    ///
+    /// - Throws: ``ManagerServerError`` if another server listens at `path`, `path` is not a socket, or the
+    ///   socket cannot be created or bound.
+    static func bind(path: String) throws(ManagerServerError) -> (descriptor: CInt, file: UnixSocketFile) {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(unixDomainSocketPath: path)
+        } catch {
+            throw ManagerServerError("cannot listen on \(path): \(error); choose a shorter socket path")
+        }
+        try Self.removeStaleSocket(at: path, address: address)
+        let descriptor = socket(AF_UNIX, Self.streamType, 0)
+        guard descriptor >= 0 else {
+            throw ManagerServerError("cannot create a Unix socket: \(Self.errorText()); raise the descriptor limit")
+        }
+        do throws(ManagerServerError) {
+            #if os(Linux)
+            guard fchmod(descriptor, 0o600) == 0 else {
+                throw ManagerServerError("cannot restrict the socket for \(path) to its owner: \(Self.errorText())")
+            }
+            #endif
+            let bound = address.withSockAddr { pointer, size in
+                bindSocket(descriptor, pointer, socklen_t(clamping: size))
+            }
+            guard bound == 0 else {
+                throw ManagerServerError("cannot listen on \(path): \(Self.errorText())")
+            }
+            #if !os(Linux)
+            // Elsewhere the socket's mode does not carry over; nobody can connect before `listen`.
+            guard chmod(path, 0o600) == 0 else {
+                throw ManagerServerError("cannot restrict \(path) to its owner: \(Self.errorText())")
+            }
+            #endif
+            var status = stat()
+            guard lstat(path, &status) == 0 else {
+                throw ManagerServerError("cannot inspect the socket file \(path) just bound: \(Self.errorText())")
+            }
+            let file = UnixSocketFile(path: path, device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+            return (descriptor, file)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// Removes the socket file if the path still names the file `bind` created.
+    func removeIfOurs() {
+        var status = stat()
+        guard lstat(self.path, &status) == 0, UInt64(status.st_dev) == self.device,
+            UInt64(status.st_ino) == self.inode
+        else { return }
+        unlink(self.path)
+    }
+
+    /// Refuses a live socket or a non-socket at `path`; removes a socket file nobody accepts on.
+    private static func removeStaleSocket(at path: String, address: SocketAddress) throws(ManagerServerError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFSOCK else {
+            throw ManagerServerError(
+                "cannot listen on \(path): the path exists and is not a socket; remove it or choose another path"
+            )
+        }
+        // Non-blocking: a live server with a full backlog must not hang the probe (it answers EAGAIN instead).
+        let probe = socket(AF_UNIX, Self.probeType, 0)
+        guard probe >= 0 else {
+            throw ManagerServerError("cannot create a Unix socket: \(Self.errorText()); raise the descriptor limit")
+        }
+        defer { close(probe) }
+        let connected = address.withSockAddr { pointer, size in
+            connect(probe, pointer, socklen_t(clamping: size))
+        }
+        if connected == 0 || errno == EAGAIN || errno == EINPROGRESS {
+            throw ManagerServerError(
+                "cannot listen on \(path): another server is accepting connections there (address already in use); "
+                    + "stop it or choose another path"
+            )
+        }
+        guard errno == ECONNREFUSED else {
+            throw ManagerServerError(
+                "cannot listen on \(path): probing the existing socket failed: \(Self.errorText())"
+            )
+        }
+        unlink(path)
+    }
+
+    #if os(Linux)
+    private static let streamType = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+    private static let probeType = Self.streamType | CInt(SOCK_NONBLOCK.rawValue)
+    #else
+    private static let streamType = SOCK_STREAM
+    private static let probeType = SOCK_STREAM
+    #endif
+
+    private static func errorText() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+/// The system's `bind` (inside ``UnixSocketFile``, `bind` names its own method).
+private func bindSocket(_ descriptor: CInt, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> CInt {
+    #if canImport(Glibc)
+    Glibc.bind(descriptor, address, length)
+    #else
+    Darwin.bind(descriptor, address, length)
+    #endif
+}
