@@ -113,6 +113,10 @@ def fixed_values():
     many = ['str%d' % i for i in range(300)]
     exc_with_note = ValueError('with state')
     exc_with_note.detail = 'extra'
+    list_with_state = cc.ListSubclass([1, 'two', [3]])
+    list_with_state.tag = 'listed'
+    dict_with_state = cc.DictSubclass(a=1, b=[2])
+    dict_with_state.tag = 'mapped'
     values = {
         'request': ('7f3ba27c4a80', 'append', (3,), {}),
         'reply': ('#RETURN', None),
@@ -140,6 +144,10 @@ def fixed_values():
                       cc.WithState('v'), cc.ListSubclass([1, 2]), cc.DictSubclass(a=1),
                       cc.Pair(1, 'r'), cc.Record('n', ['t'], 2.5), cc.Color.RED, cc.Color.GREEN,
                       cc.KeywordOnly(1, 2, key='word'), cc.Outer.Inner(5)],
+        # Protocols 0 and 1 write these as copyreg._reconstructor(cls, base, items) plus BUILD of the attributes.
+        'builtin-subclasses': [cc.ListSubclass([1, 2]), cc.ListSubclass(), list_with_state,
+                               cc.DictSubclass(a=1), cc.DictSubclass(), dict_with_state,
+                               [list_with_state, list_with_state]],
         'classes': [cc.Plain, int, len, pickle.loads],
         'exceptions': [KeyError('missing'), IndexError('list index out of range'), ValueError(),
                        StopIteration(), exc_with_note, OSError(2, 'No such file')],
@@ -168,6 +176,10 @@ rec.append(rec)
 inner = []
 t = (inner, 'x')
 inner.append(t)
+list_with_state = cc.ListSubclass([1, 'two', [3]])
+list_with_state.tag = 'listed'
+dict_with_state = cc.DictSubclass(a=1, b=[2])
+dict_with_state.tag = 'mapped'
 values = {
     'scalars': [None, True, False, 0, 1, -1, 255, 256, 2**31, -2**63 - 1, 2**70, 1.5, -0.0, 1e300],
     'strings': ['', 'ascii', 'x' * 300, 'tab\tquote\'s', u'unicode \u00e9\u20ac', u'\U0001F600', u'back\\slash\n'],
@@ -178,6 +190,8 @@ values = {
     'recursive-through-tuple': t,
     'instances': [cc.Plain(1, 'two'), cc.OldStyle(1, 'a'), cc.CustomReduce([1]), cc.Slotted(1, 2)],
     'exceptions': [KeyError('k'), ValueError('v')],
+    'builtin-subclasses': [cc.ListSubclass([1, 2]), cc.ListSubclass(), list_with_state, cc.DictSubclass(a=1),
+                           cc.DictSubclass(), dict_with_state, [list_with_state, list_with_state]],
     'builtins': [xrange(1, 5, 2), long(5), unicode, len],
 }
 for name, value in sorted(values.items()):

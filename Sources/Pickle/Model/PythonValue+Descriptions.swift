@@ -32,6 +32,11 @@ extension PythonValue: CustomStringConvertible {
     ///   `<datetime.datetime(b'\x07\xe8…') object>` (`copyreg._reconstructor(cls, object, None)` prints as `cls`).
     ///   Example: `<__main__.Point object; state={'x': 1}>`;
     /// - persistent ids: `<persistent id 'x'>`.
+    ///
+    /// An `int` of more than ``PythonIntegerString/maxDigits`` decimal digits, which CPython refuses to convert,
+    /// prints cheaply without conversion as `<int of N bits>` (`-<int of N bits>` when negative): this form is
+    /// for logs and debugging. Text that goes to a client must come from ``checkedRepr()``, which raises as
+    /// CPython does.
     public var repr: String {
         var printer = PythonReprPrinter()
         return printer.repr(self)
@@ -41,27 +46,35 @@ extension PythonValue: CustomStringConvertible {
     ///
     /// Lone surrogates in a ``surrogateString(_:)`` become U+FFFD, since a Swift `String` cannot hold them.
     /// An exception gives Python's `str(exc)`: empty without args, `str(arg)` for one argument (`repr(arg)` for a
-    /// `KeyError`), the args tuple's repr otherwise.
+    /// `KeyError`), the args tuple's repr otherwise. An `int` beyond ``PythonIntegerString/maxDigits`` digits
+    /// prints as in ``repr``, unconverted; use ``checkedStr()`` for text that goes to a client.
     public var str: String {
-        switch self.unwrapped {
-        case .string(let string):
-            return string
-        case .surrogateString(let bytes):
-            let scalars = PythonText.codePoints(ofSurrogateUTF8: bytes).map { Unicode.Scalar($0) ?? "\u{FFFD}" }
-            return String(String.UnicodeScalarView(scalars))
-        case .object:
-            if let exception = PythonReprPrinter.exception(self) {
-                switch exception.arguments.count {
-                case 0: return ""
-                case 1:
-                    return exception.type.name == "KeyError" ? exception.arguments[0].repr : exception.arguments[0].str
-                default: return PythonValue.tuple(exception.arguments).repr
-                }
-            }
-            return self.repr
-        default:
-            return self.repr
-        }
+        var printer = PythonReprPrinter()
+        return printer.str(self)
+    }
+
+    /// Python's `repr(value)`, raising as CPython does when an `int` in the value is too long to convert.
+    ///
+    /// - Returns: The same text as ``repr``.
+    /// - Throws: CPython's `ValueError` (``PythonIntegerString/conversionToTextError``) when any `int` in the
+    ///   value has more than ``PythonIntegerString/maxDigits`` decimal digits; no such `int` is converted.
+    public func checkedRepr() throws(PythonException) -> String {
+        var printer = PythonReprPrinter(checksIntegerDigits: true)
+        let text = printer.repr(self)
+        if printer.exceededIntegerDigits { throw PythonIntegerString.conversionToTextError }
+        return text
+    }
+
+    /// Python's `str(value)`, raising as CPython does when an `int` in the value is too long to convert.
+    ///
+    /// - Returns: The same text as ``str``.
+    /// - Throws: CPython's `ValueError` (``PythonIntegerString/conversionToTextError``) when any `int` printed
+    ///   has more than ``PythonIntegerString/maxDigits`` decimal digits; no such `int` is converted.
+    public func checkedStr() throws(PythonException) -> String {
+        var printer = PythonReprPrinter(checksIntegerDigits: true)
+        let text = printer.str(self)
+        if printer.exceededIntegerDigits { throw PythonIntegerString.conversionToTextError }
+        return text
     }
 
     /// Python's `repr(value)`; see ``repr``.
@@ -293,8 +306,43 @@ struct PythonReprPrinter {
     /// The ``PythonValue/shared(_:_:)`` values currently being printed, by identity, unwrapped.
     private var active: [PythonIdentity: PythonValue] = [:]
     private var depth = 0
+    /// Whether an `int` beyond ``PythonIntegerString/maxDigits`` stops printing (for ``PythonValue/checkedRepr()``)
+    /// instead of printing as `<int of N bits>`.
+    private let checksIntegerDigits: Bool
+    /// Whether printing met an `int` beyond the limit while ``checksIntegerDigits`` is set; the text is then void.
+    private(set) var exceededIntegerDigits = false
+
+    /// A printer; with `checksIntegerDigits`, a too-long `int` sets ``exceededIntegerDigits`` and ends printing.
+    init(checksIntegerDigits: Bool = false) {
+        self.checksIntegerDigits = checksIntegerDigits
+    }
+
+    /// Python's `str(value)`; see ``PythonValue/str``.
+    mutating func str(_ value: PythonValue) -> String {
+        switch value.unwrapped {
+        case .string(let string):
+            return string
+        case .surrogateString(let bytes):
+            let scalars = PythonText.codePoints(ofSurrogateUTF8: bytes).map { Unicode.Scalar($0) ?? "\u{FFFD}" }
+            return String(String.UnicodeScalarView(scalars))
+        case .object:
+            if let exception = Self.exception(value) {
+                switch exception.arguments.count {
+                case 0: return ""
+                case 1:
+                    let argument = exception.arguments[0]
+                    return exception.type.name == "KeyError" ? self.repr(argument) : self.str(argument)
+                default: return self.repr(.tuple(exception.arguments))
+                }
+            }
+            return self.repr(value)
+        default:
+            return self.repr(value)
+        }
+    }
 
     mutating func repr(_ value: PythonValue) -> String {
+        if self.exceededIntegerDigits { return "" }
         switch value {
         case .shared(let identity, let inner):
             if let target = self.active[identity] {
@@ -315,7 +363,7 @@ struct PythonReprPrinter {
         case .none: return "None"
         case .bool(let flag): return flag ? "True" : "False"
         case .int(let int): return String(int)
-        case .bigInt(let big): return String(big)
+        case .bigInt(let big): return self.integerRepr(big)
         case .float(let double): return double.pythonRepr
         case .complex(let real, let imaginary): return Self.complexRepr(real: real, imaginary: imaginary)
         case .string(let string): return PythonText.stringRepr(string.unicodeScalars.lazy.map(\.value))
@@ -337,6 +385,16 @@ struct PythonReprPrinter {
         case .persistentID(let id): return "<persistent id \(self.repr(id))>"
         case .shared, .recursiveReference: return "..."
         }
+    }
+
+    /// The decimal text of `big`, or, beyond ``PythonIntegerString/maxDigits`` digits, no conversion at all.
+    private mutating func integerRepr(_ big: BigInt) -> String {
+        guard PythonIntegerString.exceedsLimit(big) else { return String(big) }
+        if self.checksIntegerDigits {
+            self.exceededIntegerDigits = true
+            return ""
+        }
+        return (big.sign == .minus ? "-" : "") + "<int of \(big.magnitude.bitWidth) bits>"
     }
 
     private mutating func joined(_ elements: [PythonValue]) -> String {

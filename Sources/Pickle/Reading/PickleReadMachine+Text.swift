@@ -36,6 +36,16 @@ extension PickleReadMachine {
                 "an integer of \(line.count) digits exceeds maxIntegerBytes (\(self.limits.maxIntegerBytes))"
             )
         }
+        // CPython's INT reads with strtol first, which takes any number of leading zeros; anything longer goes
+        // through int(), which counts every digit against sys.int_max_str_digits.
+        let (digits, significant) = decimalDigitCounts(line)
+        guard digits <= PythonIntegerString.maxDigits || (!isLong && significant <= 18) else {
+            throw self.error(
+                .limitExceeded,
+                "an integer of \(digits) decimal digits exceeds the limit of \(PythonIntegerString.maxDigits) digits "
+                    + "for integer string conversion (CPython's sys.int_max_str_digits); send it as a binary LONG4"
+            )
+        }
         guard let value = parseDecimal(line) else {
             throw self.error(.invalidValue, "an INT or LONG argument is not a decimal integer")
         }
@@ -170,6 +180,7 @@ func parseDecimal(_ bytes: UnsafeRawBufferPointer) -> PythonValue? {
     for index in start..<end where !(0x30...0x39).contains(bytes[index]) {
         return nil
     }
+    while end - start > 1, bytes[start] == 0x30 { start += 1 }
     if end - start <= 18 {
         var value = 0
         for index in start..<end {
@@ -180,6 +191,17 @@ func parseDecimal(_ bytes: UnsafeRawBufferPointer) -> PythonValue? {
     let digits = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     guard let magnitude = BigInt(digits, radix: 10) else { return nil }
     return .integer(negative ? -magnitude : magnitude)
+}
+
+/// How many bytes of `bytes` are ASCII digits, and how many of those follow the leading zeros.
+func decimalDigitCounts(_ bytes: UnsafeRawBufferPointer) -> (digits: Int, significant: Int) {
+    var digits = 0
+    var significant = 0
+    for byte in bytes where (0x30...0x39).contains(byte) {
+        digits += 1
+        if significant > 0 || byte != 0x30 { significant += 1 }
+    }
+    return (digits, significant)
 }
 
 /// Hexadecimal digits as a number, or `nil`.
