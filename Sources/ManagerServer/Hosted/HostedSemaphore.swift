@@ -34,7 +34,7 @@ package final class HostedSemaphore: HostedObject {
     package convenience init(bounded: Bool, _ arguments: CallArguments) throws(PythonException) {
         let name = bounded ? "BoundedSemaphore" : "Semaphore"
         let args = try arguments.bindPython("\(name).__init__", ["value"], defaults: [1])
-        guard let value = args[0].semaphoreCount else {
+        guard let value = args[0].integer else {
             throw .typeError("'<' not supported between instances of '\(args[0].typeName)' and 'int'")
         }
         guard value >= 0 else { throw .valueError("semaphore initial value must be >= 0") }
@@ -77,7 +77,7 @@ package final class HostedSemaphore: HostedObject {
             let args =
                 method == "release"
                 ? try arguments.bindPython("\(self.typeID).release", ["n"], defaults: [1]) : [1]
-            guard let n = args[0].semaphoreCount else {
+            guard let n = args[0].integer else {
                 throw .typeError("'\(args[0].typeName)' object cannot be interpreted as an integer")
             }
             guard n >= 1 else { throw .valueError("n must be one or more") }
@@ -132,17 +132,5 @@ package final class HostedSemaphore: HostedObject {
         self.value = self.isBounded ? min(restored, self.initialValue) : restored
         self.wake(in: context)
         return ["released \(self.typeID) acquired \(count) time\(count == 1 ? "" : "s")"]
-    }
-}
-
-extension PythonValue {
-    /// An `int` or `bool` of any size, for a semaphore's value and `release(n)`.
-    fileprivate var semaphoreCount: BigInt? {
-        switch self.unwrapped {
-        case .int(let int): return BigInt(int)
-        case .bool(let flag): return flag ? 1 : 0
-        case .bigInt(let big): return big
-        default: return nil
-        }
     }
 }

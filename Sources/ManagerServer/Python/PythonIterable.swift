@@ -71,7 +71,7 @@ package struct PythonRange {
 
     /// Reads the arguments of a pickled range; `nil` if they are not 1–3 ints with a non-zero step.
     package init?(_ arguments: [PythonValue]) {
-        let ints = arguments.compactMap(\.bigIntegerValue)
+        let ints = arguments.compactMap(\.integer)
         guard ints.count == arguments.count else { return nil }
         switch ints.count {
         case 1: (self.start, self.stop, self.step) = (0, ints[0], 1)
@@ -105,17 +105,5 @@ package struct PythonRange {
             current += self.step
         }
         return values
-    }
-}
-
-extension PythonValue {
-    /// The value of an `int` or `bool` as a `BigInt`.
-    fileprivate var bigIntegerValue: BigInt? {
-        switch self.unwrapped {
-        case .int(let value): return BigInt(value)
-        case .bigInt(let value): return value
-        case .bool(let value): return value ? 1 : 0
-        default: return nil
-        }
     }
 }
