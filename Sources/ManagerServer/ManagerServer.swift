@@ -100,7 +100,11 @@ package final class ManagerServer: Sendable {
             throw error
         }
         let boundValues = bound.map(\.pythonValue)
-        try await storeLoop.submit { store.value.addresses = boundValues }.get()
+        let maxDepth = configuration.pickleLimits.maxDepth
+        try await storeLoop.submit {
+            store.value.addresses = boundValues
+            store.value.maxValueDepth = maxDepth
+        }.get()
         let server = ManagerServer(
             configuration: configuration, group: group, store: store, listeners: listeners,
             boundAddresses: bound, finished: finished, connections: connections, socketFiles: socketFiles

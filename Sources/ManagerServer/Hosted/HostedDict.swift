@@ -135,6 +135,7 @@ package final class HostedDict: HostedObject {
             guard let path = args[0].sequenceElements, let first = path.first else {
                 throw .typeError("__swift_set_nested__() needs a non-empty tuple path, got \(args[0].typeName)")
             }
+            try Self.checkNestedDepth(path: path.count, value: args[1], limit: context.maxValueDepth)
             if path.count == 1 {
                 try self.store(args[1], forKey: first)
             } else {
@@ -150,6 +151,24 @@ package final class HostedDict: HostedObject {
     /// This server's own dict methods, for one-round-trip updates that CPython's proxies cannot express
     /// (`d[k] += 1` and `d[k][i] = v` are read-modify-write or silently lost on a CPython manager).
     package static let swiftExtensions = ["__swift_increment__", "__swift_set_nested__"]
+
+    /// Refuses a `__swift_set_nested__` that would make the dict nest deeper than `limit`.
+    ///
+    /// Each call's own pickle is bounded, but calls build on each other: ten of ~990 levels each would make a
+    /// 9,900-level value that overflows the stack when it is written, printed or freed. The value lands inside
+    /// `path - 1` containers of the entry, which sits in the dict: the dict then nests `path + depth(value)` deep.
+    ///
+    /// - Throws: `RecursionError` naming the limit.
+    private static func checkNestedDepth(path: Int, value: PythonValue, limit: Int) throws(PythonException) {
+        let remaining = limit - path
+        guard remaining >= 0, value.nestingDepth(limit: remaining) != nil else {
+            throw .builtin(
+                "RecursionError",
+                "__swift_set_nested__ would nest the dict deeper than this server's limit of \(limit) levels "
+                    + "(PickleLimits.maxDepth); store a flatter value or use a shorter path"
+            )
+        }
+    }
 
     /// `dict.update([other], **kw)`.
     private func update(_ arguments: CallArguments, name: String) throws(PythonException) {

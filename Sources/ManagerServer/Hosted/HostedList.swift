@@ -93,13 +93,13 @@ package final class HostedList: HostedObject {
             self.items.append(contentsOf: self.stored(try arguments.bindOne("list.extend").iterated()))
         case "insert":
             let args = try arguments.bindRange("insert", qualifiedName: "list.insert", minimum: 2, maximum: 2)
-            var index = try args[0].indexValue()
+            var index = try args[0].indexValue(overflow: Self.ssizeOverflow)
             if index < 0 { index = max(0, index + self.items.count) }
             self.items.insert(contentsOf: self.stored([args[1]]), at: min(index, self.items.count))
         case "pop":
             let args = try arguments.bindRange("pop", qualifiedName: "list.pop", minimum: 0, maximum: 1)
+            var index = try args.first?.indexValue(overflow: Self.ssizeOverflow) ?? -1
             guard !self.items.isEmpty else { throw .indexError("pop from empty list") }
-            var index = try args.first?.indexValue() ?? -1
             if index < 0 { index += self.items.count }
             guard self.items.indices.contains(index) else { throw .indexError("pop index out of range") }
             return .value(self.items.remove(at: index))
@@ -128,6 +128,9 @@ package final class HostedList: HostedObject {
         }
         return .value(.none)
     }
+
+    /// What Argument Clinic's `Py_ssize_t` conversion raises for a huge int (`list.insert`, `list.pop`).
+    private static let ssizeOverflow = PythonException.overflowError("Python int too large to convert to C ssize_t")
 
     private static func repeated(_ items: [PythonValue], _ count: PythonValue, limit: Int) throws(PythonException)
         -> [PythonValue]

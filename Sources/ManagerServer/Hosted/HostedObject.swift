@@ -84,6 +84,11 @@ package protocol StoreContext: AnyObject {
     /// The longest list one repetition (`list * n`, `list *= n`) may build; longer ones raise `MemoryError`.
     var maxRepetitionLength: Int { get }
 
+    /// The deepest nesting a stored value may reach (``PickleLimits/maxDepth``): an operation that would build a
+    /// deeper value across requests (`__swift_set_nested__`) is refused, so no stored value is too deep to be
+    /// written, printed or freed.
+    var maxValueDepth: Int { get }
+
     /// Parks the current call until it is resumed or `deadline` passes (`nil`: no deadline). The object must
     /// remember the returned id and then return ``CallOutcome/parked``.
     func park(until deadline: NIODeadline?) -> WaiterID

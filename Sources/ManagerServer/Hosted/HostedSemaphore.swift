@@ -1,3 +1,4 @@
+import BigInt
 import DequeModule
 import NIOCore
 import Pickle
@@ -14,14 +15,15 @@ package final class HostedSemaphore: HostedObject {
     /// Whether releases beyond the initial value fail (`BoundedSemaphore`).
     package let isBounded: Bool
     /// The initial value.
-    package let initialValue: Int
-    /// The current value.
-    package private(set) var value: Int
+    package let initialValue: BigInt
+    /// The current value: a `BigInt` because CPython's is a Python int, which `release(n)` can grow past
+    /// `Int.max` (`Semaphore(2**63 - 1).release()` gives `value=9223372036854775808`).
+    package private(set) var value: BigInt
     private var held: [ConnectionID: Int] = [:]
     private var waiters: Deque<(waiter: WaiterID, connection: ConnectionID)> = []
 
     /// A semaphore with `value` permits.
-    package init(value: Int, bounded: Bool) {
+    package init(value: BigInt, bounded: Bool) {
         self.typeID = bounded ? "BoundedSemaphore" : "Semaphore"
         self.isBounded = bounded
         self.initialValue = value
@@ -32,7 +34,7 @@ package final class HostedSemaphore: HostedObject {
     package convenience init(bounded: Bool, _ arguments: CallArguments) throws(PythonException) {
         let name = bounded ? "BoundedSemaphore" : "Semaphore"
         let args = try arguments.bindPython("\(name).__init__", ["value"], defaults: [1])
-        guard let value = args[0].intValue else {
+        guard let value = args[0].integer else {
             throw .typeError("'<' not supported between instances of '\(args[0].typeName)' and 'int'")
         }
         guard value >= 0 else { throw .valueError("semaphore initial value must be >= 0") }
@@ -75,14 +77,17 @@ package final class HostedSemaphore: HostedObject {
             let args =
                 method == "release"
                 ? try arguments.bindPython("\(self.typeID).release", ["n"], defaults: [1]) : [1]
-            let n = try args[0].indexValue()
+            guard let n = args[0].integer else {
+                throw .typeError("'\(args[0].typeName)' object cannot be interpreted as an integer")
+            }
             guard n >= 1 else { throw .valueError("n must be one or more") }
             if self.isBounded, self.value + n > self.initialValue {
                 throw .valueError("Semaphore released too many times")
             }
             self.value += n
             if let count = self.held[context.connection] {
-                self.held[context.connection] = count > n ? count - n : nil
+                let left = BigInt(count) - n
+                self.held[context.connection] = left > 0 ? Int(exactly: left) : nil
             }
             self.wake(in: context)
             return .value(.none)
@@ -123,7 +128,8 @@ package final class HostedSemaphore: HostedObject {
     package func connectionClosed(_ connection: ConnectionID, in context: any StoreContext) -> [String] {
         self.waiters.removeAll { $0.connection == connection }
         guard let count = self.held.removeValue(forKey: connection) else { return [] }
-        self.value = self.isBounded ? min(self.value + count, self.initialValue) : self.value + count
+        let restored = self.value + BigInt(count)
+        self.value = self.isBounded ? min(restored, self.initialValue) : restored
         self.wake(in: context)
         return ["released \(self.typeID) acquired \(count) time\(count == 1 ? "" : "s")"]
     }

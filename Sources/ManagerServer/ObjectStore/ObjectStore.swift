@@ -41,6 +41,8 @@ package final class ObjectStore {
     /// The longest list a single operation may build by repetition (`*`, `*=`); longer ones raise `MemoryError`
     /// before anything is allocated, so one call cannot make the server allocate without bound.
     package var maxRepetitionLength = 100_000_000
+    /// The deepest nesting a stored value may reach; the server sets it to its ``PickleLimits/maxDepth``.
+    package var maxValueDepth = PickleLimits().maxDepth
 
     var entries: [String: StoreEntry] = [:]
     var nextObjectNumber: UInt64 = 1

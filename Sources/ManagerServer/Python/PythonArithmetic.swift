@@ -62,7 +62,7 @@ enum PythonArithmetic {
 
 extension PythonValue {
     /// The value of an `int` or `bool` as a `BigInt`.
-    fileprivate var integer: BigInt? {
+    var integer: BigInt? {
         switch self.unwrapped {
         case .int(let value): return BigInt(value)
         case .bigInt(let value): return value

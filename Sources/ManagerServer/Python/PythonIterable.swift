@@ -1,3 +1,4 @@
+import BigInt
 import Pickle
 
 extension PythonValue {
@@ -29,31 +30,48 @@ extension PythonValue {
             return try PythonArrayValue(object)?.items
         case .builtin("reversed"), .builtin("iter"):
             guard arguments.count == 1, let items = arguments[0].sequenceElements else { return nil }
-            if callable.name == "iter" { return items }
-            var end = items.count
-            if let state = object.states.last?.intValue { end = min(max(state + 1, 0), items.count) }
+            let state = try object.states.last.map(Self.iteratorState)
+            if callable.name == "iter" {
+                // listiter_setstate clamps the position to 0...len.
+                let start = state.map { min(max($0, 0), items.count) } ?? 0
+                return Array(items[start...])
+            }
+            // listreviter_setstate clamps the index to -1...len-1; the items left are 0...index, reversed.
+            let end = state.map { $0 < 0 ? 0 : min($0, items.count - 1) + 1 } ?? items.count
             return Array(items[0..<end].reversed())
         default:
             return nil
         }
     }
+
+    /// An iterator's pickled position, converted as `PyLong_AsSsize_t` does.
+    private static func iteratorState(_ value: PythonValue) throws(PythonException) -> Int {
+        switch value.unwrapped {
+        case .int(let int): return int
+        case .bool(let flag): return flag ? 1 : 0
+        case .bigInt: throw .overflowError("Python int too large to convert to C ssize_t")
+        default: throw .typeError("an integer is required")
+        }
+    }
 }
 
 /// A `builtins.range(start, stop, step)` object received in a value.
+///
+/// The bounds are `BigInt`s, as Python's `range` accepts ints of any size; the arithmetic cannot overflow.
 package struct PythonRange {
     /// The first value.
-    package var start: Int
+    package var start: BigInt
     /// The bound (exclusive).
-    package var stop: Int
+    package var stop: BigInt
     /// The step, never zero.
-    package var step: Int
+    package var step: BigInt
 
     /// The largest range this server expands into a list.
     package static let maximumCount = 50_000_000
 
     /// Reads the arguments of a pickled range; `nil` if they are not 1–3 ints with a non-zero step.
     package init?(_ arguments: [PythonValue]) {
-        let ints = arguments.compactMap(\.intValue)
+        let ints = arguments.compactMap(\.integer)
         guard ints.count == arguments.count else { return nil }
         switch ints.count {
         case 1: (self.start, self.stop, self.step) = (0, ints[0], 1)
@@ -64,14 +82,28 @@ package struct PythonRange {
         guard self.step != 0 else { return nil }
     }
 
+    /// The number of values, as `len(range)` computes it.
+    package var count: BigInt {
+        if self.step > 0 {
+            return self.start < self.stop ? (self.stop - self.start - 1) / self.step + 1 : 0
+        }
+        return self.stop < self.start ? (self.start - self.stop - 1) / (-self.step) + 1 : 0
+    }
+
     /// The values of the range.
     ///
     /// - Throws: `MemoryError` if the range is larger than ``maximumCount``.
     package func elements() throws(PythonException) -> [PythonValue] {
-        let span = Array(stride(from: self.start, to: self.stop, by: self.step).prefix(Self.maximumCount + 1))
-        guard span.count <= Self.maximumCount else {
+        guard let count = Int(exactly: self.count), count <= Self.maximumCount else {
             throw PythonException(type: .builtin("MemoryError"), arguments: [])
         }
-        return span.map { .int($0) }
+        var values: [PythonValue] = []
+        values.reserveCapacity(count)
+        var current = self.start
+        for _ in 0..<count {
+            values.append(.integer(current))
+            current += self.step
+        }
+        return values
     }
 }

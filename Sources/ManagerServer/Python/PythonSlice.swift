@@ -65,7 +65,8 @@ package struct PythonSlice {
         if self.step.isNone {
             step = 1
         } else {
-            step = try Self.clampedIndex(self.step)
+            // CPython's PySlice_Unpack clamps a step of PY_SSIZE_T_MIN to -PY_SSIZE_T_MAX, so that `-step` is safe.
+            step = max(try Self.clampedIndex(self.step), -Int.max)
             guard step != 0 else { throw .valueError("slice step cannot be zero") }
         }
         var start: Int

@@ -14,6 +14,7 @@ final class TestStoreContext: StoreContext {
     var connection = ConnectionID(rawValue: 1)
     var now = NIODeadline.uptimeNanoseconds(1_000_000_000)
     var maxRepetitionLength = 100_000_000
+    var maxValueDepth = 1000
     /// Calls that are parked and not yet answered.
     private(set) var parked: [WaiterID: Park] = [:]
     /// Every answer delivered, by waiter.
