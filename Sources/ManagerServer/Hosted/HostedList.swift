@@ -222,7 +222,7 @@ package final class HostedList: HostedObject {
         let start = args.count > 1 ? try bound(args[1]) : 0
         let stop = args.count > 2 ? try bound(args[2]) : count
         if start < stop, let found = self.items[start..<stop].firstIndex(of: args[0]) { return found }
-        throw .valueError("\(args[0].repr) is not in list")
+        throw .valueError("\(try args[0].checkedRepr()) is not in list")
     }
 
     private func sort(_ arguments: CallArguments) throws(PythonException) {
