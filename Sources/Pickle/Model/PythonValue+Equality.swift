@@ -236,8 +236,9 @@ internal enum PythonNumber: Hashable {
     case largeIntegral(Double)
     /// A real number that is not an integer (non-integral, infinite).
     case real(Double)
-    /// NaN, or a complex with a NaN part: equal to nothing.
-    case nan
+    /// NaN, or a complex with a NaN part: equal to nothing. Hashes by the bit patterns of its parts, which the
+    /// reader makes distinct for every NaN it reads (``NaNTags``), so NaN keys spread over a table.
+    case nan(UInt64)
     /// A complex number with a non-zero imaginary part.
     case complex(Double, Double)
 
@@ -256,7 +257,7 @@ internal enum PythonNumber: Hashable {
         case .float(let double): self.init(real: double)
         case .complex(let real, let imaginary):
             if imaginary.isNaN || real.isNaN {
-                self = .nan
+                self = .nan(real.bitPattern ^ (imaginary.bitPattern << 1 | imaginary.bitPattern >> 63))
             } else if imaginary == 0 {
                 self.init(real: real)
             } else {
@@ -269,7 +270,7 @@ internal enum PythonNumber: Hashable {
 
     init(real double: Double) {
         if double.isNaN {
-            self = .nan
+            self = .nan(double.bitPattern)
         } else if double.isFinite, double == double.rounded(.towardZero) {
             if let small = Int(exactly: double) {
                 self = .small(small)
@@ -325,8 +326,9 @@ internal enum PythonNumber: Hashable {
         case .real(let double):
             hasher.combine(1 as UInt8)
             hasher.combine(double)
-        case .nan:
+        case .nan(let bits):
             hasher.combine(14 as UInt8)
+            hasher.combine(bits)
         case .complex(let real, let imaginary):
             hasher.combine(1 as UInt8)
             hasher.combine(real)

@@ -72,6 +72,8 @@ struct PickleFastReadMachine: ~Copyable {
     var sharedKeys = OrderedSet<PythonValue>()
     /// Bounds the walks of values pushed more than once; charged for dict keys here and for the value by the caller.
     var budget: ExpansionBudget
+    /// Distinct payloads for the NaNs this decode reads (see ``NaNTags``).
+    var nanTags = NaNTags()
 
     /// A machine for `input` that starts with the given uninitialized, non-empty storage for its stack, marks and
     /// memo, which must outlive it.
@@ -431,7 +433,7 @@ struct PickleFastReadMachine: ~Copyable {
             case Opcode.binFloat.rawValue:
                 guard let bytes = self.readBytes(8) else { return nil }
                 let bits = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
-                self.push(Item(.float(Double(bitPattern: bits))))
+                self.push(Item(.float(self.nanTags.tagged(Double(bitPattern: bits)))))
             case Opcode.shortBinUnicode.rawValue:
                 guard let count = self.readByte(), self.pushString(self.readBytes(Int(count))) else { return nil }
             case Opcode.binUnicode.rawValue:

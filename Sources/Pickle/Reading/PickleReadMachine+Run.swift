@@ -78,11 +78,11 @@ extension PickleReadMachine {
         case .long:
             self.push(.scalar(try self.parseIntLine(isLong: true)))
         case .float:
-            self.push(.scalar(.float(try self.parseFloatLine())))
+            self.push(.scalar(.float(self.nanTags.tagged(try self.parseFloatLine()))))
         case .binFloat:
             let bytes = try self.readBytes(8)
             let bits = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
-            self.push(.scalar(.float(Double(bitPattern: bits))))
+            self.push(.scalar(.float(self.nanTags.tagged(Double(bitPattern: bits)))))
         case .string:
             self.push(.scalar(try self.parseStringLine()))
         case .binString:

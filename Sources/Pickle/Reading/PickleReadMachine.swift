@@ -23,6 +23,8 @@ struct PickleReadMachine {
     /// Bounds the walks of values pushed more than once; charged for frozenset elements here and handed on to the
     /// graph conversion.
     var budget: ExpansionBudget
+    /// Distinct payloads for the NaNs this decode reads (see ``NaNTags``).
+    var nanTags = NaNTags()
 
     init(
         input: UnsafeRawBufferPointer,

@@ -38,10 +38,10 @@ extension PickleWriteMachine {
         self.out.append(contentsOf: bytes)
     }
 
-    /// `BINFLOAT`: 8 bytes big-endian.
+    /// `BINFLOAT`: 8 bytes big-endian; a NaN as the canonical quiet NaN (see ``NaNTags``).
     mutating func writeFloat(_ value: Double) {
         self.emit(.binFloat)
-        withUnsafeBytes(of: value.bitPattern.bigEndian) { self.out.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.canonicalizedNaN.bitPattern.bigEndian) { self.out.append(contentsOf: $0) }
     }
 
     mutating func writeString(_ string: String) throws(PickleError) {
