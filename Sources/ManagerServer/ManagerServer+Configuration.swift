@@ -40,5 +40,24 @@ extension ManagerServer {
             self.addresses = addresses
             self.authKey = authKey
         }
+
+        /// The most bytes one reply's pickle may take; a larger reply is answered with a `MemoryError` saying so,
+        /// and the connection keeps working. Values above what one frame buffer holds (about 4 GiB) are lowered
+        /// to that.
+        package var maxReplySize: Int = 1 << 30
+        /// How many requests may wait behind a parked call on one connection before the server stops reading it.
+        package var maxQueuedRequests: Int = 1024
+        /// How many bytes of requests may wait behind a parked call on one connection before the server stops
+        /// reading it; a single larger request is still served once it is dispatched.
+        package var maxQueuedRequestBytes: Int = 4 << 20
+
+        /// The per-connection limits these settings give.
+        var connectionLimits: ServerConnectionLimits {
+            ServerConnectionLimits(
+                maxReplySize: self.maxReplySize,
+                maxQueuedRequests: self.maxQueuedRequests,
+                maxQueuedRequestBytes: self.maxQueuedRequestBytes
+            )
+        }
     }
 }

@@ -195,7 +195,8 @@ package final class ManagerServer: Sendable {
         try sync.addHandler(
             ServerConnectionHandler(
                 store: store, connectionID: connectionID, peerProcess: PeerCredentials.process(of: channel),
-                limits: configuration.pickleLimits, logger: configuration.logger
+                limits: configuration.pickleLimits, connectionLimits: configuration.connectionLimits,
+                logger: configuration.logger
             )
         )
     }

@@ -55,6 +55,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads for connection I/O and pickling.")
     var ioThreads: Int = 1
 
+    @Option(help: "The largest reply, in bytes; a larger one is answered with a MemoryError (at most about 4 GiB).")
+    var maxReplySize: Int = 1 << 30
+
+    @Option(help: "Requests that may wait behind a blocked call on one connection before it is no longer read.")
+    var maxQueuedRequests: Int = 1024
+
+    @Option(help: "Bytes of requests that may wait behind a blocked call on one connection before it is no longer read.")
+    var maxQueuedRequestBytes: Int = 4 << 20
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: self.logLevel) else {
             throw ValidationError("unknown log level '\(self.logLevel)'")
@@ -77,6 +86,15 @@ struct ServeCommand: AsyncParsableCommand {
             .nanoseconds(try Self.nanoseconds($0, option: "--idle-timeout"))
         }
         configuration.ioThreads = self.ioThreads
+        for (value, option) in [
+            (self.maxReplySize, "--max-reply-size"), (self.maxQueuedRequests, "--max-queued-requests"),
+            (self.maxQueuedRequestBytes, "--max-queued-request-bytes"),
+        ] where value < 1 {
+            throw ValidationError("\(option) needs a positive number, got \(value)")
+        }
+        configuration.maxReplySize = self.maxReplySize
+        configuration.maxQueuedRequests = self.maxQueuedRequests
+        configuration.maxQueuedRequestBytes = self.maxQueuedRequestBytes
         configuration.logger = Logger(label: "swift-multiprocessing.serve")
 
         let server: ManagerServer

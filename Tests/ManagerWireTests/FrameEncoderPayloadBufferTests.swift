@@ -55,3 +55,24 @@ struct FrameEncoderPayloadBufferTests {
         #expect(try decoder.finish().isClean)
     }
 }
+
+/// Sizes from anywhere never trap the encoder's size arithmetic.
+@Suite("FrameEncoder sizes")
+struct FrameEncoderSizeTests {
+    @Test("a negative payload buffer capacity hint is clamped to zero", arguments: [Int.min, -1])
+    func clampedCapacity(capacity: Int) {
+        var buffer = FrameEncoder.makePayloadBuffer(allocator: ByteBufferAllocator(), capacity: capacity)
+        buffer.writeBytes([1, 2])
+        FrameEncoder.finishPayloadBuffer(&buffer)
+        #expect(Array(buffer.readableBytesView) == [1, 2])
+    }
+
+    @Test("the largest payload fits in one ByteBuffer with its header")
+    func maximumFits() {
+        #expect(UInt64(FrameEncoder.maximumPayloadSize) + 12 <= UInt64(UInt32.max))
+        #expect(FrameEncoder.headerSize(forPayloadLength: Int.max) == 12)
+        var header = ByteBuffer()
+        FrameEncoder.writeHeader(payloadLength: Int.max, into: &header)
+        #expect(header.readableBytes == 12)
+    }
+}

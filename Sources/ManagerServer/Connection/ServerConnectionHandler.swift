@@ -16,21 +16,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private let store: NIOLoopBound<ObjectStore>
     private let connectionID: ConnectionID
     private let reader: PickleReader
+    /// Writes replies, stopping early at the reply size limit.
     private let writer: PickleWriter
     private let logger: Logger
-    private var stateMachine = ServerConnectionStateMachine()
+    /// Everything the connection decides: what it is, what waits, when it reads and how replies are flushed.
+    private var stateMachine: ServerConnectionStateMachine
     private var context: ChannelHandlerContext?
     /// This channel's loop, set once the handler is added (read on the store's loop only after a hop from it).
     private var channelLoop: (any EventLoop)?
-    private var readingPaused = false
-    private var pendingRead = false
-    /// Whether the store knows this connection as a method channel.
-    private var registeredAsMethodChannel = false
-    /// Whether the channel is delivering the requests of one read: replies are written then and flushed together
-    /// at `channelReadComplete`, so a client that pipelines gets a burst of replies in one system call.
-    private var inReadBurst = false
-    /// Whether replies were written during the current read burst and await its flush.
-    private var flushPending = false
     /// Reused for each reply's pickle, so encoding does not allocate and grow a new array every time.
     private var replyBytes: [UInt8] = []
 
@@ -44,19 +37,26 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         connectionID: ConnectionID,
         peerProcess: Int32?,
         limits: PickleLimits,
+        connectionLimits: ServerConnectionLimits = ServerConnectionLimits(),
         logger: Logger
     ) {
         self.store = store
         self.peerProcess = peerProcess
         self.connectionID = connectionID
         self.reader = PickleReader(limits: limits)
-        self.writer = PickleWriter(protocolVersion: 4)
+        self.writer = PickleWriter(protocolVersion: 4, maximumOutputSize: connectionLimits.maxReplySize)
+        self.stateMachine = ServerConnectionStateMachine(limits: connectionLimits)
         self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.channelLoop = context.eventLoop
+        let limits = self.stateMachine.limits
+        let marks = ChannelOptions.Types.WriteBufferWaterMark(
+            low: limits.writeBufferLowWaterMark, high: limits.writeBufferHighWaterMark
+        )
+        try? context.channel.syncOptions?.setOption(.writeBufferWaterMark, value: marks)
         let connectionID = self.connectionID
         let process = self.peerProcess
         self.onStore { store in store.connectionOpened(connectionID, process: process) }
@@ -67,26 +67,31 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.inReadBurst = true
         let payload = self.unwrapInboundIn(data)
         let incoming: ServerConnectionStateMachine.Incoming
         do {
             let value = try payload.withUnsafeReadableBytes { try self.reader.read($0) }
             incoming = .request(try Request(value))
         } catch {
-            self.logger.notice("undecodable request", metadata: ["peer": "\(self.connectionID)", "error": "\(error)"])
+            self.logger.notice(
+                "undecodable request",
+                metadata: ["peer": "\(self.connectionID)", "error": "\(LogEscaping.escaped("\(error)"))"]
+            )
             incoming = .undecodable(reason: "\(error)")
         }
-        self.handle(self.stateMachine.requestReceived(incoming))
+        self.handle(self.stateMachine.requestReceived(incoming, bytes: payload.readableBytes))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.inReadBurst = false
-        if self.flushPending {
-            self.flushPending = false
+        if self.stateMachine.readComplete() {
             context.flush()
         }
         context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        self.handle(self.stateMachine.writabilityChanged(isWritable: context.channel.isWritable))
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -97,16 +102,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.logger.notice("closing connection after an error", metadata: ["peer": "\(self.connectionID)", "error": "\(error)"])
+        self.logger.notice(
+            "closing connection after an error",
+            metadata: ["peer": "\(self.connectionID)", "error": "\(LogEscaping.escaped("\(error)"))"]
+        )
         context.close(promise: nil)
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.readingPaused {
-            self.pendingRead = true
-        } else {
-            context.read()
-        }
+        self.handle(self.stateMachine.readRequested())
     }
 
     private func handle(_ action: ServerConnectionStateMachine.Action) {
@@ -124,7 +128,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 let addresses = store.addresses
                 self.replyOnChannel(reply, tokenAddress: addresses.first ?? .none)
             }
-        case .performCall(let request):
+        case .performCall(let request, let register):
             guard let objectID = request.objectID else {
                 self.send(
                     .traceback(
@@ -137,28 +141,27 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             let store = self.store
             if store.eventLoop.inEventLoop {
                 // The common case, one loop for everything: no closure, no hop.
-                self.performCall(request, objectID: objectID, in: store.value)
+                self.performCall(request, objectID: objectID, register: register, in: store.value)
             } else {
                 let transfer = UnsafeTransfer((self, request))
                 store.eventLoop.execute {
                     let (handler, request) = transfer.value
-                    handler.performCall(request, objectID: objectID, in: store.value)
+                    handler.performCall(request, objectID: objectID, register: register, in: store.value)
                 }
             }
         case .reject(let reason):
             // CPython answers an undecodable request with a traceback and keeps the channel open.
             self.send(.traceback(for: .valueError("could not decode the request: \(reason)"), context: "recv"))
-        case .pauseReading:
-            self.readingPaused = true
-        case .closeAfterReply, .none:
+        case .read:
+            self.context?.read()
+        case .none:
             break
         }
     }
 
     /// Runs a method call in the store; the reply comes back through ``receive(_:from:)``. On the store's loop.
-    private func performCall(_ request: Request, objectID: String, in store: ObjectStore) {
-        if !self.registeredAsMethodChannel {
-            self.registeredAsMethodChannel = true
+    private func performCall(_ request: Request, objectID: String, register: Bool, in store: ObjectStore) {
+        if register {
             store.registerMethodChannel(self.connectionID)
         }
         store.call(
@@ -197,6 +200,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     private func send(_ reply: StoreReply, tokenAddress: PythonValue = .none) {
         guard let context = self.context, context.channel.isActive else { return }
+        let write = self.stateMachine.replyReady()
+        guard write != .drop else { return }
         let wireReply: Reply
         switch reply {
         case .returned(let value): wireReply = .returned(value)
@@ -207,28 +212,18 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             wireReply = .proxy(exposed: exposed, token: Token(typeID: typeID, address: tokenAddress, objectID: objectID))
         }
         let buffer = self.encode(wireReply, allocator: context.channel.allocator)
-        let next = self.stateMachine.replySent()
-        if case .closeAfterReply = next {
+        switch write {
+        case .write:
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+        case .writeAndFlush:
+            context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        case .writeFlushAndClose:
             let channel = context.channel
             context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        case .drop:
             return
         }
-        if self.inReadBurst {
-            // Answered while the read that brought the request is still being handled: flushed with the
-            // burst's other replies at `channelReadComplete`.
-            context.write(self.wrapOutboundOut(buffer), promise: nil)
-            self.flushPending = true
-        } else {
-            context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
-        }
-        if self.readingPaused, self.stateMachine.canResumeReading {
-            self.readingPaused = false
-            if self.pendingRead {
-                self.pendingRead = false
-                context.read()
-            }
-        }
-        self.handle(next)
+        self.handle(self.stateMachine.nextAction())
     }
 }
 
@@ -247,14 +242,15 @@ extension ServerConnectionHandler: StoreReplyReceiver {
 
 extension ServerConnectionHandler {
     /// Pickles `reply` into a buffer that already carries its frame header in front, for ``FrameEncoder``.
+    ///
+    /// A reply larger than the limit is not encoded past it: the client gets a `MemoryError` saying so instead.
     private func encode(_ reply: Reply, allocator: ByteBufferAllocator) -> ByteBuffer {
         self.replyBytes.removeAll(keepingCapacity: true)
         do {
             try self.writer.write(reply.value, appendingTo: &self.replyBytes)
         } catch {
-            let text = TracebackText.format(.typeError("cannot pickle the result: \(error)"), context: "serve_client")
             self.replyBytes.removeAll(keepingCapacity: true)
-            try? self.writer.write(Reply.unserializable(text).value, appendingTo: &self.replyBytes)
+            try? PickleWriter().write(self.failureReply(for: error).value, appendingTo: &self.replyBytes)
         }
         var buffer = FrameEncoder.makePayloadBuffer(allocator: allocator, capacity: self.replyBytes.count)
         buffer.writeBytes(self.replyBytes)
@@ -263,6 +259,19 @@ extension ServerConnectionHandler {
             self.replyBytes = []
         }
         return buffer
+    }
+
+    /// What the client gets when its reply cannot be pickled: a `MemoryError` for a reply over the size limit,
+    /// else CPython's unserializable reply.
+    private func failureReply(for error: PickleError) -> Reply {
+        guard error.code == .limitExceeded else {
+            let text = TracebackText.format(.typeError("cannot pickle the result: \(error)"), context: "serve_client")
+            return .unserializable(text)
+        }
+        let limit = self.stateMachine.limits.maxReplySize
+        let message = "the reply is larger than this server's limit of \(limit) bytes (--max-reply-size); "
+            + "ask for less at a time (a slice, or one item at a time) or start the server with a larger limit"
+        return .error(PythonException.builtin("MemoryError", message).value)
     }
 }
 

@@ -6,20 +6,28 @@ import ManagerWire
 /// The first request decides what the connection is: `accept_connection` turns it into a method channel that
 /// serves calls until the client closes it; any other server function is answered once and the connection is
 /// closed. A method channel answers its requests strictly in order: while a call is parked (a blocking
-/// `Queue.get`), later requests wait, exactly as they would behind CPython's per-connection thread.
+/// `Queue.get`), or while the client is not taking its replies (the channel is not writable), later requests
+/// wait, exactly as they would behind CPython's per-connection thread.
+///
+/// Reading pauses while requests wait beyond ``limits`` (by count or by bytes) or while the channel is not
+/// writable, so a client that sends without reading cannot make the server buffer without bound. The machine
+/// also decides how each reply is written (with the replies of the current read, flushed at its end, or at once)
+/// and when the connection registers with the store as a method channel. The handler only carries out what it
+/// returns.
 ///
 /// Beyond CPython, a method channel also accepts server functions (`incref`, `decref`, `create`, …) sent with
 /// object id `None`, so a Swift client can manage references without opening a connection per operation; CPython
 /// clients never send these on a channel.
 struct ServerConnectionStateMachine {
-    enum State {
+    /// What the connection is.
+    enum State: Equatable {
         /// Waiting for the first request.
         case awaitingFirstRequest
         /// Answering the one request of a one-shot connection.
         case oneShot
         /// A method channel; `busy` while a request is being answered, with later requests in ``queued``.
         case methodChannel(busy: Bool)
-        /// Closed or closing; nothing more is dispatched.
+        /// Closed or closing; nothing more is dispatched or written.
         case closed
     }
 
@@ -37,35 +45,92 @@ struct ServerConnectionStateMachine {
         case reject(reason: String)
         /// Run a server function; `charged` when references it takes belong to this connection.
         case performFunction(Request, charged: Bool)
-        /// Run a method call on an object.
-        case performCall(Request)
-        /// Send the reply, then close the connection.
-        case closeAfterReply
-        /// Stop reading: too many requests are queued behind a parked call.
-        case pauseReading
+        /// Run a method call on an object; `register` when the store must first learn this is a method channel.
+        case performCall(Request, register: Bool)
+        /// Ask the channel for more bytes: reading was paused and may resume.
+        case read
         /// Nothing to do.
         case none
     }
 
-    /// How many requests may queue behind a busy method channel before reading pauses.
-    let maxQueuedRequests: Int
+    /// How the reply about to be sent is written.
+    enum ReplyWrite: Equatable {
+        /// Written now, flushed with the current read's other replies when the read completes.
+        case write
+        /// Written and flushed now.
+        case writeAndFlush
+        /// Written and flushed, then the connection is closed (the reply of a one-shot connection).
+        case writeFlushAndClose
+        /// Not written: the connection is closed.
+        case drop
+    }
+
+    /// A request waiting behind a busy method channel, with the size of its frame.
+    private struct Queued {
+        var incoming: Incoming
+        var bytes: Int
+    }
+
+    /// The bounds on queued requests.
+    let limits: ServerConnectionLimits
     private(set) var state: State = .awaitingFirstRequest
     /// Requests waiting behind a busy method channel, oldest first.
     ///
     /// Kept outside ``State`` so appending and popping mutate the queue in place instead of copying it.
-    private(set) var queued = Deque<Incoming>()
+    private var queued = Deque<Queued>()
+    /// The frame bytes of the requests in ``queued``.
+    private(set) var queuedBytes = 0
+    /// Whether the channel takes more writes without going past its high water mark.
+    private(set) var isWritable = true
+    /// Whether the channel asked to read while reading was paused; the read is issued when it resumes.
+    private(set) var pendingRead = false
+    /// Whether the store knows this connection as a method channel.
+    private(set) var registeredAsMethodChannel = false
+    /// Whether the channel is delivering the requests of one read.
+    private(set) var inReadBurst = false
+    /// Whether replies were written during the current read burst and await its flush.
+    private(set) var flushPending = false
 
-    init(maxQueuedRequests: Int = 1024) {
-        self.maxQueuedRequests = maxQueuedRequests
+    /// A machine for a new connection.
+    init(limits: ServerConnectionLimits = ServerConnectionLimits()) {
+        self.limits = limits
     }
 
-    /// A request arrived.
-    mutating func requestReceived(_ incoming: Incoming) -> Action {
+    /// How many requests wait behind a busy method channel.
+    var queuedCount: Int { self.queued.count }
+
+    /// Whether the connection reads more requests now: it is open, writable, and its queue is within bounds.
+    var isReadingAllowed: Bool {
+        self.state != .closed && self.isWritable
+            && self.queued.count < self.limits.maxQueuedRequests
+            && self.queuedBytes < self.limits.maxQueuedRequestBytes
+    }
+
+    // MARK: - Reading
+
+    /// The channel asks for more bytes (`read` travelling outbound).
+    ///
+    /// - Returns: `read` to pass it on, or `none` when reading is paused (it is remembered and issued on resume).
+    mutating func readRequested() -> Action {
+        if self.isReadingAllowed {
+            return .read
+        }
+        if self.state != .closed {
+            self.pendingRead = true
+        }
+        return .none
+    }
+
+    /// A frame of `bytes` bytes arrived.
+    ///
+    /// - Returns: the request to dispatch now, or `none` when it waits (or a one-shot connection ignores it).
+    mutating func requestReceived(_ incoming: Incoming, bytes: Int) -> Action {
+        self.inReadBurst = true
         switch self.state {
         case .awaitingFirstRequest:
             guard case .request(let request) = incoming else {
                 self.state = .oneShot
-                return Self.dispatch(incoming)
+                return self.dispatch(incoming)
             }
             if request.method == "accept_connection" {
                 self.state = .methodChannel(busy: true)
@@ -77,57 +142,103 @@ struct ServerConnectionStateMachine {
             // A one-shot client must not send a second request; CPython never reads it.
             return .none
         case .methodChannel(let busy):
-            guard busy else {
+            guard busy || !self.isWritable || !self.queued.isEmpty else {
                 self.state = .methodChannel(busy: true)
-                return Self.dispatch(incoming)
+                return self.dispatch(incoming)
             }
-            self.queued.append(incoming)
-            return self.queued.count >= self.maxQueuedRequests ? .pauseReading : .none
+            self.queued.append(Queued(incoming: incoming, bytes: max(bytes, 0)))
+            let (total, overflow) = self.queuedBytes.addingReportingOverflow(max(bytes, 0))
+            self.queuedBytes = overflow ? Int.max : total
+            return .none
         }
     }
 
-    /// The reply to the request being answered was sent.
+    /// The read that delivered the last requests is complete.
     ///
-    /// - Returns: the next request to dispatch, `closeAfterReply` for a one-shot connection, or `none`.
-    mutating func replySent() -> Action {
+    /// - Returns: whether replies written during it must be flushed now.
+    mutating func readComplete() -> Bool {
+        self.inReadBurst = false
+        defer { self.flushPending = false }
+        return self.flushPending
+    }
+
+    // MARK: - Replies
+
+    /// The reply to the request being answered is ready to be written.
+    ///
+    /// Call ``nextAction()`` once it is written.
+    mutating func replyReady() -> ReplyWrite {
         switch self.state {
+        case .closed, .awaitingFirstRequest:
+            return .drop
         case .oneShot:
             self.state = .closed
-            return .closeAfterReply
+            return .writeFlushAndClose
         case .methodChannel:
-            guard let next = self.queued.popFirst() else {
-                self.state = .methodChannel(busy: false)
-                return .none
+            self.state = .methodChannel(busy: false)
+            if self.inReadBurst {
+                // Answered while the read that brought the request is still being handled: flushed with the
+                // burst's other replies at its end, so a client that pipelines gets them in one system call.
+                self.flushPending = true
+                return .write
             }
-            return Self.dispatch(next)
-        case .awaitingFirstRequest, .closed:
-            return .none
+            return .writeAndFlush
         }
     }
 
-    /// Whether reading may resume after a pause.
-    var canResumeReading: Bool {
-        if case .methodChannel = self.state {
-            return self.queued.count < self.maxQueuedRequests / 2
+    /// What to do now that the connection may have room: the next queued request, else a read held back while
+    /// reading was paused, else nothing.
+    mutating func nextAction() -> Action {
+        guard case .methodChannel(busy: false) = self.state, self.isWritable else {
+            return self.resumeReadIfAllowed()
         }
-        return false
+        guard let next = self.queued.popFirst() else {
+            return self.resumeReadIfAllowed()
+        }
+        self.queuedBytes -= next.bytes
+        self.state = .methodChannel(busy: true)
+        return self.dispatch(next.incoming)
     }
 
-    /// The connection closed.
+    // MARK: - Channel events
+
+    /// The channel's writability changed.
+    ///
+    /// - Returns: when writable again, the next queued request or the held-back read; else `none`.
+    mutating func writabilityChanged(isWritable: Bool) -> Action {
+        self.isWritable = isWritable
+        return isWritable ? self.nextAction() : .none
+    }
+
+    /// The connection closed: queued requests are dropped and nothing more is dispatched or written.
     mutating func closed() {
         self.state = .closed
-        self.queued = []
+        self.queued.removeAll()
+        self.queuedBytes = 0
+        self.pendingRead = false
+        self.flushPending = false
     }
 
-    private static func dispatch(_ incoming: Incoming) -> Action {
-        guard case .request(let request) = incoming else {
-            if case .undecodable(let reason) = incoming { return .reject(reason: reason) }
-            return .none
+    // MARK: - Helpers
+
+    private mutating func resumeReadIfAllowed() -> Action {
+        guard self.pendingRead, self.isReadingAllowed else { return .none }
+        self.pendingRead = false
+        return .read
+    }
+
+    private mutating func dispatch(_ incoming: Incoming) -> Action {
+        switch incoming {
+        case .undecodable(let reason):
+            return .reject(reason: reason)
+        case .request(let request):
+            if request.objectID == nil, ObjectStoreFunctions.names.contains(request.method) {
+                return .performFunction(request, charged: true)
+            }
+            let register = !self.registeredAsMethodChannel && request.objectID != nil
+            if register { self.registeredAsMethodChannel = true }
+            return .performCall(request, register: register)
         }
-        if request.objectID == nil, ObjectStoreFunctions.names.contains(request.method) {
-            return .performFunction(request, charged: true)
-        }
-        return .performCall(request)
     }
 }
 

@@ -18,6 +18,10 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
     /// Payloads up to this size are copied into the header's buffer instead of being written separately.
     public static let coalescingLimit = 16_384
 
+    /// The largest payload a producer should build: one `ByteBuffer` holds at most `UInt32.max` bytes, and this
+    /// leaves room for the frame header in front.
+    public static let maximumPayloadSize = Int(clamping: UInt32.max - 16)
+
     /// A frame encoder.
     public init() {}
 
@@ -31,6 +35,7 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
         }
         let headerSize = Self.headerSize(forPayloadLength: length)
         if length <= Self.coalescingLimit {
+            // Both sizes are small here: the sum cannot overflow.
             var frame = context.channel.allocator.buffer(capacity: headerSize + length)
             Self.writeHeader(payloadLength: length, into: &frame)
             var payload = payload
@@ -46,9 +51,10 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
 
     /// A buffer for a payload of about `capacity` bytes with room for a short header in front of it.
     ///
-    /// Write the payload, then call ``finishPayloadBuffer(_:)``.
+    /// Write the payload, then call ``finishPayloadBuffer(_:)``. `capacity` is a hint: it is clamped to
+    /// between zero and ``maximumPayloadSize``, so no value traps.
     public static func makePayloadBuffer(allocator: ByteBufferAllocator, capacity: Int) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: capacity + 4)
+        var buffer = allocator.buffer(capacity: min(max(capacity, 0), Self.maximumPayloadSize) + 4)
         buffer.moveWriterIndex(forwardBy: 4)
         buffer.moveReaderIndex(forwardBy: 4)
         return buffer

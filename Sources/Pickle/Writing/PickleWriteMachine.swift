@@ -39,6 +39,10 @@ struct PickleWriteMachine {
     var openIdentified = 0
     var depth = 0
     var rewriteDepth = 0
+    /// The output count past which writing stops with ``PickleError/Code/limitExceeded``.
+    var outputLimit = Int.max
+    /// The pickle size limit that ``outputLimit`` enforces, for the error message.
+    var maximumOutputSize = Int.max
 
     init(protocolVersion: Int, out: [UInt8]) {
         self.protocolVersion = protocolVersion
@@ -90,6 +94,27 @@ struct PickleWriteMachine {
         }
     }
 
+    /// Throws when the output, with `extra` more bytes, would be larger than ``outputLimit``.
+    @inline(__always)
+    func checkOutputLimit(adding extra: Int) throws(PickleError) {
+        guard self.outputLimit != Int.max else { return }
+        let (total, overflow) = self.out.count.addingReportingOverflow(extra)
+        guard overflow || total > self.outputLimit else { return }
+        throw PickleError(
+            code: .limitExceeded,
+            message: "the pickle is larger than the limit of \(self.maximumOutputSize) bytes"
+        )
+    }
+
+    /// The bytes a `str` or `bytes` value adds at least, checked before they are copied; 0 for other values.
+    private static func leafSize(_ value: PythonValue) -> Int {
+        switch value {
+        case .string(let string): return string.utf8.count
+        case .surrogateString(let bytes), .bytes(let bytes), .byteArray(let bytes): return bytes.count
+        default: return 0
+        }
+    }
+
     // MARK: - Whole pickle
 
     /// `PROTO`, an optional `FRAME` around the body, the value, `STOP`.
@@ -103,6 +128,7 @@ struct PickleWriteMachine {
         }
         try self.write(value)
         self.emit(.stop)
+        try self.checkOutputLimit(adding: 0)
         if self.protocolVersion >= 4 {
             let bodyLength = self.out.count - frameStart - 9
             if bodyLength < 4 {
@@ -118,6 +144,9 @@ struct PickleWriteMachine {
     // MARK: - Values
 
     mutating func write(_ value: PythonValue) throws(PickleError) {
+        if self.outputLimit != Int.max {
+            try self.checkOutputLimit(adding: Self.leafSize(value))
+        }
         switch value {
         case .none: self.emit(.none)
         case .bool(let flag): self.emit(flag ? .newTrue : .newFalse)

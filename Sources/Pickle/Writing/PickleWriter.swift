@@ -8,17 +8,24 @@
 public struct PickleWriter: Sendable {
     /// The protocol written, 2 to 5 (default 4, what CPython 3.8–3.13 send).
     public var protocolVersion: Int
+    /// The most bytes one pickle may take, or `nil` for no limit.
+    ///
+    /// Writing stops as soon as the output passes it (at the latest after the value that passed it, and before
+    /// copying a `str` or `bytes` that would), so a value far larger than the limit is never fully encoded.
+    public var maximumOutputSize: Int?
 
-    /// A writer for the given protocol.
-    public init(protocolVersion: Int = 4) {
+    /// A writer for the given protocol, with an optional limit on the size of each pickle.
+    public init(protocolVersion: Int = 4, maximumOutputSize: Int? = nil) {
         self.protocolVersion = protocolVersion
+        self.maximumOutputSize = maximumOutputSize
     }
 
     /// Pickles a value.
     ///
     /// - Returns: The pickle, from `PROTO` to `STOP`.
     /// - Throws: ``PickleError`` with code ``PickleError/Code/unencodable`` for a protocol outside 2–5, a dangling
-    ///   ``PythonValue/recursiveReference(_:)``, or nesting beyond a few thousand levels.
+    ///   ``PythonValue/recursiveReference(_:)``, or nesting beyond a few thousand levels; with code
+    ///   ``PickleError/Code/limitExceeded`` when the pickle would be larger than ``maximumOutputSize``.
     public func write(_ value: PythonValue) throws(PickleError) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
@@ -38,6 +45,11 @@ public struct PickleWriter: Sendable {
         }
         let originalCount = bytes.count
         var machine = PickleWriteMachine(protocolVersion: self.protocolVersion, out: [])
+        if let maximum = self.maximumOutputSize {
+            let (end, overflow) = originalCount.addingReportingOverflow(max(maximum, 0))
+            machine.outputLimit = overflow ? Int.max : end
+            machine.maximumOutputSize = max(maximum, 0)
+        }
         swap(&machine.out, &bytes)
         do {
             try machine.writePickle(value)
