@@ -181,7 +181,8 @@ struct ValueGenerator {
         let style = Int(self.cursor.next())
         let (element, elementText): ((Int) -> PythonValue, String) =
             switch style % 4 {
-            case 0: ({ _ in .float(.nan) }, "nan")
+            // Distinct payloads, as the server's reader gives every NaN it decodes (Pickle's `NaNTags`).
+            case 0: ({ .float(Double(nan: Double.RawSignificand($0) + 1, signaling: false)) }, "nan")
             case 1: ({ .int($0) }, "i")
             case 2: ({ .float(Double($0) + 0.5) }, "i + 0.5")
             default: ({ .string("k\($0)") }, "f'k{i}'")
