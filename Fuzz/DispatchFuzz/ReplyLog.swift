@@ -30,15 +30,7 @@ final class ReplyLog {
 
     /// Encodes `reply` as the server's connection handler does; it must encode.
     func encode(_ reply: StoreReply) {
-        let wireReply: Reply
-        switch reply {
-        case .returned(let value): wireReply = .returned(value)
-        case .error(let exception): wireReply = .error(exception.value)
-        case .traceback(let text): wireReply = .traceback(text)
-        case .unserializable(let text): wireReply = .unserializable(text)
-        case .proxy(let exposed, let typeID, let objectID):
-            wireReply = .proxy(exposed: exposed, token: Token(typeID: typeID, address: self.address, objectID: objectID))
-        }
+        let wireReply = reply.wireReply(tokenAddress: self.address)
         do {
             _ = try self.writer.write(wireReply.value)
         } catch {

@@ -63,4 +63,13 @@ struct ValueDepthTests {
         #expect(!value.exceedsDepth(200))
         #expect(value.exceedsDepth(100))
     }
+
+    @Test("a shared value reached first near the top and then deeper is judged by the deeper path")
+    func sharedReachedDeeper() {
+        let shared = PythonValue.shared(PythonIdentity(rawValue: 1), .list([1]))
+        let value = PythonValue.list([.list([.list([.list([shared])])]), shared])
+        #expect(value.nestingDepth(limit: 10) == 5)
+        #expect(value.exceedsDepth(4))
+        #expect(PythonValue.list([shared, .list([.list([.list([shared])])])]).exceedsDepth(4))
+    }
 }

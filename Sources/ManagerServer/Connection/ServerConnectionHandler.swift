@@ -202,16 +202,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard let context = self.context, context.channel.isActive else { return }
         let write = self.stateMachine.replyReady()
         guard write != .drop else { return }
-        let wireReply: Reply
-        switch reply {
-        case .returned(let value): wireReply = .returned(value)
-        case .error(let exception): wireReply = .error(exception.value)
-        case .traceback(let text): wireReply = .traceback(text)
-        case .unserializable(let text): wireReply = .unserializable(text)
-        case .proxy(let exposed, let typeID, let objectID):
-            wireReply = .proxy(exposed: exposed, token: Token(typeID: typeID, address: tokenAddress, objectID: objectID))
-        }
-        let buffer = self.encode(wireReply, allocator: context.channel.allocator)
+        let buffer = self.encode(reply.wireReply(tokenAddress: tokenAddress), allocator: context.channel.allocator)
         switch write {
         case .write:
             context.write(self.wrapOutboundOut(buffer), promise: nil)

@@ -1,3 +1,4 @@
+import ManagerWire
 import Pickle
 
 /// The store's answer to one request, before it is encoded as a wire reply.
@@ -12,6 +13,18 @@ package enum StoreReply: Sendable {
     case proxy(exposed: [String], typeID: String, objectID: String)
     /// `('#UNSERIALIZABLE', text)`: the result cannot be pickled.
     case unserializable(String)
+
+    /// The reply as it goes on the wire; a `#PROXY` token names `tokenAddress` as the manager's address.
+    package func wireReply(tokenAddress: PythonValue) -> Reply {
+        switch self {
+        case .returned(let value): .returned(value)
+        case .error(let exception): .error(exception.value)
+        case .traceback(let text): .traceback(text)
+        case .unserializable(let text): .unserializable(text)
+        case .proxy(let exposed, let typeID, let objectID):
+            .proxy(exposed: exposed, token: Token(typeID: typeID, address: tokenAddress, objectID: objectID))
+        }
+    }
 
     /// A `#TRACEBACK` reply for `exception`, formatted as CPython's `traceback.format_exc()` ends.
     package static func traceback(for exception: PythonException, context: String) -> StoreReply {

@@ -1,31 +1,40 @@
 extension PythonValue {
-    /// Whether containers and objects nest more than `limit` levels deep in this value.
+    /// How deeply containers and objects nest in this value, or `nil` as soon as some path is deeper than `limit`.
     ///
     /// A scalar has depth 0 and `[1]` depth 1; every `tuple`, `list`, `dict`, `set`, `frozenset`, opaque object,
     /// proxy and persistent id adds a level to what it holds. ``shared(_:_:)`` wrappers add none, and a
     /// ``recursiveReference(_:)`` ends its path. The walk keeps its own stack instead of recursing, so it is safe
     /// on any value, and stops as soon as a path passes `limit`. A ``shared(_:_:)`` value is walked again only
-    /// when reached at a shallower depth than before, so a value that shares one tuple from many places (which a
-    /// small pickle can build, see ``PickleLimits/maxSharedExpansion``) costs O(nodes), not O(paths).
+    /// when reached deeper than before (the deeper path is the one that can pass the limit), so a value that
+    /// shares one tuple from many places (which a small pickle can build, see ``PickleLimits/maxSharedExpansion``)
+    /// costs at most its nodes times the limit, not its number of paths.
     ///
     /// - Parameter limit: The deepest nesting allowed, for example ``PickleLimits/maxDepth``.
-    /// - Returns: `true` if some path holds more than `limit` nested containers.
-    public func exceedsDepth(_ limit: Int) -> Bool {
+    /// - Returns: The deepest nesting of any path, or `nil` if some path holds more than `limit` nested containers.
+    public func nestingDepth(limit: Int) -> Int? {
+        var deepest = 0
         var pending: [(value: PythonValue, depth: Int)] = [(self, 0)]
-        var shallowestShared: [PythonIdentity: Int] = [:]
+        var deepestShared: [PythonIdentity: Int] = [:]
         while let (value, depth) = pending.popLast() {
             if case .shared(let identity, _) = value {
-                if let seen = shallowestShared[identity], seen <= depth { continue }
-                shallowestShared[identity] = depth
+                if let seen = deepestShared[identity], seen >= depth { continue }
+                deepestShared[identity] = depth
             }
             let children = value.nestedChildren
             guard !children.isEmpty else { continue }
-            guard depth < limit else { return true }
+            guard depth < limit else { return nil }
+            deepest = max(deepest, depth + 1)
             for child in children {
                 pending.append((child, depth + 1))
             }
         }
-        return false
+        return deepest
+    }
+
+    /// Whether containers and objects nest more than `limit` levels deep in this value (see
+    /// ``nestingDepth(limit:)``, which says how each kind counts).
+    public func exceedsDepth(_ limit: Int) -> Bool {
+        self.nestingDepth(limit: limit) == nil
     }
 
     /// The values one nesting level below this one (through any ``shared(_:_:)`` wrapper); empty for scalars.
