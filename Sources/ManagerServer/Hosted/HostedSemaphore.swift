@@ -43,11 +43,15 @@ package final class HostedSemaphore: HostedObject {
 
     package var exposed: [String] { Self.exposedNames }
     package var pythonRepr: String {
-        let value = self.isBounded ? "\(self.value)/\(self.initialValue)" : "\(self.value)"
+        let value = self.isBounded ? "\(Self.text(self.value))/\(Self.text(self.initialValue))" : Self.text(self.value)
         return "<threading.\(self.typeID) at \(pythonAddress(of: self)): value=\(value)>"
     }
     package func pickledValue() -> Result<PythonValue, PythonException> { .failure(.cannotPickle("_thread.lock")) }
-    package var inspection: String? { "value \(self.value), \(self.waiters.count) waiting" }
+    package var inspection: String? { "value \(Self.text(self.value)), \(self.waiters.count) waiting" }
+
+    /// A count as `repr` prints it: decimal up to CPython's 4300 digits, beyond that unconverted (a count that
+    /// `release(n)` grew with a huge `n` would otherwise cost a quadratic conversion on every `repr`).
+    private static func text(_ count: BigInt) -> String { PythonValue.integer(count).repr }
 
     package func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext)
         throws(PythonException) -> CallOutcome

@@ -99,6 +99,16 @@ package struct PythonRange {
         }
         var values: [PythonValue] = []
         values.reserveCapacity(count)
+        if let start = Int(exactly: self.start), Int(exactly: self.stop) != nil, let step = Int(exactly: self.step) {
+            // Every value lies between `start` and `stop`, so stepping to the next one only when there is one
+            // cannot overflow; the common `range(n)` costs no BigInt arithmetic.
+            var current = start
+            for index in 0..<count {
+                values.append(.int(current))
+                if index + 1 < count { current += step }
+            }
+            return values
+        }
         var current = self.start
         for _ in 0..<count {
             values.append(.integer(current))
