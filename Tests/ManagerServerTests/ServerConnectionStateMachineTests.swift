@@ -289,4 +289,22 @@ struct ServerConnectionStateMachineTests {
         let step55 = machine.replyReady()
         #expect(step55 == .drop)
     }
+
+    @Test("a reply sent from inside a dispatch defers the next request to the end of that dispatch")
+    func deferredDispatch() {
+        var machine = Self.methodChannel()
+        let first = machine.requestReceived(Self.call("a"), bytes: 30)
+        #expect(Self.isCall(first, "a"))
+        let queued = machine.requestReceived(Self.call("b"), bytes: 30)
+        #expect(Self.isNone(queued))
+        machine.dispatchBegan()
+        _ = machine.replyReady()
+        let inside = machine.nextAction()
+        #expect(Self.isNone(inside), "no dispatch from inside a dispatch: the stack would grow per queued request")
+        let after = machine.dispatchEnded()
+        #expect(Self.isCall(after, "b"))
+        machine.dispatchBegan()
+        let nothingOwed = machine.dispatchEnded()
+        #expect(Self.isNone(nothingOwed), "the dispatch of b answered nothing yet")
+    }
 }

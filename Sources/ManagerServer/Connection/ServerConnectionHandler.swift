@@ -113,7 +113,27 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.handle(self.stateMachine.readRequested())
     }
 
+    /// Carries out `action` and whatever the machine asks for next, in a loop: a dispatched request whose reply is
+    /// sent at once asks for the next one from inside the dispatch, and the machine defers it to here.
     private func handle(_ action: ServerConnectionStateMachine.Action) {
+        var action = action
+        while true {
+            switch action {
+            case .none:
+                return
+            case .read:
+                self.context?.read()
+                return
+            case .performFunction, .performCall, .reject:
+                self.stateMachine.dispatchBegan()
+                self.dispatch(action)
+                action = self.stateMachine.dispatchEnded()
+            }
+        }
+    }
+
+    /// Runs one request (or rejects one frame) whose reply comes through ``send(_:tokenAddress:)``.
+    private func dispatch(_ action: ServerConnectionStateMachine.Action) {
         switch action {
         case .performFunction(let request, let charged):
             let connectionID = self.connectionID
@@ -152,9 +172,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .reject(let reason):
             // CPython answers an undecodable request with a traceback and keeps the channel open.
             self.send(.traceback(for: .valueError("could not decode the request: \(reason)"), context: "recv"))
-        case .read:
-            self.context?.read()
-        case .none:
+        case .read, .none:
             break
         }
     }

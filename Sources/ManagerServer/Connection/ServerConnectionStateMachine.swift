@@ -90,6 +90,12 @@ struct ServerConnectionStateMachine {
     private(set) var inReadBurst = false
     /// Whether replies were written during the current read burst and await its flush.
     private(set) var flushPending = false
+    /// Whether the handler is running a dispatched request on its stack (between ``dispatchBegan()`` and
+    /// ``dispatchEnded()``): a reply sent synchronously from inside it defers the next dispatch to the handler's
+    /// loop instead of recursing, so a long queue of requests that answer at once drains in constant stack depth.
+    private(set) var isDispatching = false
+    /// Whether ``nextAction()`` was asked for during a dispatch; ``dispatchEnded()`` then answers it.
+    private var nextActionDeferred = false
 
     /// A machine for a new connection.
     init(limits: ServerConnectionLimits = ServerConnectionLimits()) {
@@ -189,6 +195,10 @@ struct ServerConnectionStateMachine {
     /// What to do now that the connection may have room: the next queued request, else a read held back while
     /// reading was paused, else nothing.
     mutating func nextAction() -> Action {
+        if self.isDispatching {
+            self.nextActionDeferred = true
+            return .none
+        }
         guard case .methodChannel(busy: false) = self.state, self.isWritable else {
             return self.resumeReadIfAllowed()
         }
@@ -198,6 +208,22 @@ struct ServerConnectionStateMachine {
         self.queuedBytes -= next.bytes
         self.state = .methodChannel(busy: true)
         return self.dispatch(next.incoming)
+    }
+
+    /// The handler starts carrying out a `performFunction`, `performCall` or `reject` action.
+    mutating func dispatchBegan() {
+        self.isDispatching = true
+    }
+
+    /// The handler finished carrying out the action it began with ``dispatchBegan()`` (its reply may still come
+    /// later, from a parked call or another loop).
+    ///
+    /// - Returns: what ``nextAction()`` would have returned if it was asked for meanwhile, else `none`.
+    mutating func dispatchEnded() -> Action {
+        self.isDispatching = false
+        guard self.nextActionDeferred else { return .none }
+        self.nextActionDeferred = false
+        return self.nextAction()
     }
 
     // MARK: - Channel events
@@ -213,6 +239,7 @@ struct ServerConnectionStateMachine {
     /// The connection closed: queued requests are dropped and nothing more is dispatched or written.
     mutating func closed() {
         self.state = .closed
+        self.nextActionDeferred = false
         self.queued.removeAll()
         self.queuedBytes = 0
         self.pendingRead = false
