@@ -63,6 +63,14 @@ def server_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_allocations(path):
+    """The server's heap allocations so far, as Benchmarks/malloc-count's library counts them, or None."""
+    if path is None:
+        return None
+    with open(path, "rb") as counter:
+        return int.from_bytes(counter.read(8), "little")
+
+
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as status:
         for line in status:
@@ -139,7 +147,9 @@ def latency(arguments):
         for i in range(200):
             operation(i)
         cpu_before = server_cpu_seconds(arguments.server_pid)
+        allocations_before = server_allocations(arguments.malloc_count_file)
         per_op, count = timed_batches(operation, arguments.duration, 250)
+        allocations_after = server_allocations(arguments.malloc_count_file)
         cpu_after = server_cpu_seconds(arguments.server_pid)
         if name == "dict_set":
             check(shared["key"] == count - 1, "dict holds %r after %d sets" % (shared["key"], count))
@@ -158,6 +168,10 @@ def latency(arguments):
             cpu_us = (cpu_after - cpu_before) * 1e6 / count
             rows.append(row("py.server_cpu." + name, "server CPU per " + title, cpu_us, "us", "lower",
                             operations=count))
+        if allocations_before is not None:
+            per_call = (allocations_after - allocations_before) / count
+            rows.append(row("py.server_allocs." + name, "server heap allocations per " + title, per_call, "allocs",
+                            "lower", operations=count))
     return rows
 
 
@@ -459,10 +473,18 @@ def floor_echo(arguments):
     for process in processes:
         process.start()
     barrier.wait(timeout=TIMEOUT_MARGIN)
+    cpu_before = server_cpu_seconds(arguments.server_pid)
     collected = collect(processes, results, clients, arguments.duration + TIMEOUT_MARGIN)
+    cpu_after = server_cpu_seconds(arguments.server_pid)
     rate = sum(count / elapsed for _, _, count, elapsed in collected)
-    return [row("floor.py_echo.%d" % clients, "Python client -> C echo server, %d clients" % clients, rate,
+    rows = [row("floor.py_echo.%d" % clients, "Python client -> C echo server, %d clients" % clients, rate,
                 "calls/s", "higher", clients=clients)]
+    if cpu_before is not None:
+        # The workers' warm-up round trips fall outside the window; the few sends after it inside are noise.
+        calls = sum(count for _, _, count, _ in collected)
+        rows.append(row("floor.echo_cpu.%d" % clients, "C echo server CPU per call, %d clients" % clients,
+                        (cpu_after - cpu_before) * 1e6 / calls, "us", "lower", clients=clients))
+    return rows
 
 
 WORKLOADS = {
@@ -484,6 +506,7 @@ def parse_arguments(argv):
     parser.add_argument("--address", required=True, help="Unix socket path or HOST:PORT")
     parser.add_argument("--authkey-hex", default="", help="authentication key, hex encoded")
     parser.add_argument("--server-pid", type=int, help="server process id, for CPU and RSS readings")
+    parser.add_argument("--malloc-count-file", help="the server's allocation counter (Benchmarks/malloc-count)")
     parser.add_argument("--duration", type=float, default=1.0, help="seconds per timed measurement")
     parser.add_argument("--clients", type=int, default=1, help="client processes (queue: producer/consumer pairs)")
     parser.add_argument("--operations", type=int, default=1000, help="fixed operation count where one is used")

@@ -16,19 +16,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private let store: NIOLoopBound<ObjectStore>
     private let connectionID: ConnectionID
     private let reader: PickleReader
-    /// Writes replies, stopping early at the reply size limit.
-    private let writer: PickleWriter
+    /// Frames replies into reused buffers, stopping early at the reply size limit.
+    private var replies: ServerReplyEncoder
     private let logger: Logger
     /// Everything the connection decides: what it is, what waits, when it reads and how replies are flushed.
     private var stateMachine: ServerConnectionStateMachine
     private var context: ChannelHandlerContext?
     /// This channel's loop, set once the handler is added (read on the store's loop only after a hop from it).
     private var channelLoop: (any EventLoop)?
-    /// Reused for each reply's pickle, so encoding does not allocate and grow a new array every time.
-    private var replyBytes: [UInt8] = []
-
-    /// The largest `replyBytes` capacity kept between replies; a larger one is released after its reply.
-    private static let keptReplyCapacity = 1024
 
     private let peerProcess: Int32?
 
@@ -44,7 +39,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.peerProcess = peerProcess
         self.connectionID = connectionID
         self.reader = PickleReader(limits: limits)
-        self.writer = PickleWriter(protocolVersion: 4, maximumOutputSize: connectionLimits.maxReplySize)
+        self.replies = ServerReplyEncoder(maxReplySize: connectionLimits.maxReplySize)
         self.stateMachine = ServerConnectionStateMachine(limits: connectionLimits)
         self.logger = logger
     }
@@ -220,7 +215,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard let context = self.context, context.channel.isActive else { return }
         let write = self.stateMachine.replyReady()
         guard write != .drop else { return }
-        let buffer = self.encode(reply.wireReply(tokenAddress: tokenAddress), allocator: context.channel.allocator)
+        let buffer = self.replies.frame(for: reply, tokenAddress: tokenAddress)
         switch write {
         case .write:
             context.write(self.wrapOutboundOut(buffer), promise: nil)
@@ -246,41 +241,6 @@ extension ServerConnectionHandler: StoreReplyReceiver {
             tokenAddress = .none
         }
         self.replyOnChannel(reply, tokenAddress: tokenAddress)
-    }
-}
-
-extension ServerConnectionHandler {
-    /// Pickles `reply` into a buffer that already carries its frame header in front, for ``FrameEncoder``.
-    ///
-    /// A reply larger than the limit is not encoded past it: the client gets a `MemoryError` saying so instead.
-    private func encode(_ reply: Reply, allocator: ByteBufferAllocator) -> ByteBuffer {
-        self.replyBytes.removeAll(keepingCapacity: true)
-        do {
-            try self.writer.write(reply.value, appendingTo: &self.replyBytes)
-        } catch {
-            self.replyBytes.removeAll(keepingCapacity: true)
-            try? PickleWriter().write(self.failureReply(for: error).value, appendingTo: &self.replyBytes)
-        }
-        var buffer = FrameEncoder.makePayloadBuffer(allocator: allocator, capacity: self.replyBytes.count)
-        buffer.writeBytes(self.replyBytes)
-        FrameEncoder.finishPayloadBuffer(&buffer)
-        if self.replyBytes.capacity > Self.keptReplyCapacity {
-            self.replyBytes = []
-        }
-        return buffer
-    }
-
-    /// What the client gets when its reply cannot be pickled: a `MemoryError` for a reply over the size limit,
-    /// else CPython's unserializable reply.
-    private func failureReply(for error: PickleError) -> Reply {
-        guard error.code == .limitExceeded else {
-            let text = TracebackText.format(.typeError("cannot pickle the result: \(error)"), context: "serve_client")
-            return .unserializable(text)
-        }
-        let limit = self.stateMachine.limits.maxReplySize
-        let message = "the reply is larger than this server's limit of \(limit) bytes (--max-reply-size); "
-            + "ask for less at a time (a slice, or one item at a time) or start the server with a larger limit"
-        return .error(PythonException.builtin("MemoryError", message).value)
     }
 }
 

@@ -60,6 +60,16 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
         return buffer
     }
 
+    /// Empties `buffer` for a new payload of about `capacity` bytes, with room for a short header in front, as
+    /// ``makePayloadBuffer(allocator:capacity:)`` makes one: a buffer reused from frame to frame keeps its storage
+    /// when nothing else holds it any more (the channel has written the previous frame). `capacity` is clamped as
+    /// there.
+    public static func resetPayloadBuffer(_ buffer: inout ByteBuffer, capacity: Int) {
+        buffer.clear(minimumCapacity: min(max(capacity, 0), Self.maximumPayloadSize) + 4)
+        buffer.moveWriterIndex(forwardBy: 4)
+        buffer.moveReaderIndex(forwardBy: 4)
+    }
+
     /// Writes the header of the payload written into a buffer from ``makePayloadBuffer(allocator:capacity:)``
     /// into the room reserved for it, so ``write(context:data:promise:)`` sends the frame without copying.
     ///

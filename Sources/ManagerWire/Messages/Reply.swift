@@ -75,6 +75,21 @@ public enum Reply: Sendable {
         }
     }
 
+    /// Pickles the reply at the end of `bytes`: the bytes of `writer.write(value)`, without building the
+    /// `(kind, payload)` tuple for the common kinds.
+    ///
+    /// - Throws: ``PickleError``, as ``PickleWriter/write(_:appendingTo:)``; `bytes` is left unchanged on error.
+    public func write(with writer: PickleWriter, appendingTo bytes: inout [UInt8]) throws(PickleError) {
+        switch self {
+        case .returned(let result): try writer.writePair(.string(Kind.returned), result, appendingTo: &bytes)
+        case .error(let exception): try writer.writePair(.string(Kind.error), exception, appendingTo: &bytes)
+        case .traceback(let text): try writer.writePair(.string(Kind.traceback), .string(text), appendingTo: &bytes)
+        case .unserializable(let text):
+            try writer.writePair(.string(Kind.unserializable), .string(text), appendingTo: &bytes)
+        case .proxy: try writer.write(self.value, appendingTo: &bytes)
+        }
+    }
+
     /// The reply as the value to pickle: `(kind, payload)`.
     public var value: PythonValue {
         switch self {

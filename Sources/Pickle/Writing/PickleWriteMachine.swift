@@ -119,6 +119,27 @@ struct PickleWriteMachine {
 
     /// `PROTO`, an optional `FRAME` around the body, the value, `STOP`.
     mutating func writePickle(_ value: PythonValue) throws(PickleError) {
+        let frameStart = self.beginPickle()
+        try self.write(value)
+        try self.endPickle(frameStart: frameStart)
+    }
+
+    /// The pickle of the 2-tuple `(first, second)`, byte for byte what ``writePickle(_:)`` writes for
+    /// `.tuple([first, second])`, without building the tuple (a manager reply is such a pair).
+    mutating func writePairPickle(_ first: PythonValue, _ second: PythonValue) throws(PickleError) {
+        let frameStart = self.beginPickle()
+        // The pair is a container level of its own, as the tuple would be.
+        self.depth += 1
+        try self.write(first)
+        try self.write(second)
+        self.depth -= 1
+        self.emitTupleEnd(count: 2)
+        try self.endPickle(frameStart: frameStart)
+    }
+
+    /// `PROTO` and, from protocol 4, a `FRAME` whose length ``endPickle(frameStart:)`` fills in; returns where the
+    /// frame starts.
+    private mutating func beginPickle() -> Int {
         self.emit(.proto)
         self.out.append(UInt8(self.protocolVersion))
         let frameStart = self.out.count
@@ -126,7 +147,11 @@ struct PickleWriteMachine {
             self.emit(.frame)
             self.emitUInt64(0)
         }
-        try self.write(value)
+        return frameStart
+    }
+
+    /// `STOP`, then the frame's length (or no frame at all for a body too short to need one).
+    private mutating func endPickle(frameStart: Int) throws(PickleError) {
         self.emit(.stop)
         try self.checkOutputLimit(adding: 0)
         if self.protocolVersion >= 4 {

@@ -37,6 +37,28 @@ public struct PickleWriter: Sendable {
     ///
     /// - Throws: ``PickleError``, as ``write(_:)``; `bytes` is left unchanged on error.
     public func write(_ value: PythonValue, appendingTo bytes: inout [UInt8]) throws(PickleError) {
+        try self.run(appendingTo: &bytes) { (machine: inout PickleWriteMachine) throws(PickleError) in
+            try machine.writePickle(value)
+        }
+    }
+
+    /// Pickles the 2-tuple `(first, second)` at the end of `bytes`: the same bytes as writing
+    /// `.tuple([first, second])`, without allocating the tuple's array. Manager replies are such pairs.
+    ///
+    /// - Throws: ``PickleError``, as ``write(_:)``; `bytes` is left unchanged on error.
+    public func writePair(_ first: PythonValue, _ second: PythonValue, appendingTo bytes: inout [UInt8])
+        throws(PickleError)
+    {
+        try self.run(appendingTo: &bytes) { (machine: inout PickleWriteMachine) throws(PickleError) in
+            try machine.writePairPickle(first, second)
+        }
+    }
+
+    /// Runs `body` on a machine that appends to `bytes`, with this writer's protocol and size limit.
+    private func run(
+        appendingTo bytes: inout [UInt8],
+        _ body: (inout PickleWriteMachine) throws(PickleError) -> Void
+    ) throws(PickleError) {
         guard (2...5).contains(self.protocolVersion) else {
             throw PickleError(
                 code: .unencodable,
@@ -52,7 +74,7 @@ public struct PickleWriter: Sendable {
         }
         swap(&machine.out, &bytes)
         do {
-            try machine.writePickle(value)
+            try body(&machine)
         } catch {
             swap(&machine.out, &bytes)
             bytes.removeSubrange(originalCount...)
