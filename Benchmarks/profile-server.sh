@@ -17,8 +17,8 @@
 #   Benchmarks/profile-server.sh rss [count]   # server RSS per idle authenticated connection (default 1000),
 #                                              # no valgrind; runs Benchmarks/python/bench_client.py idle_rss
 #
-# Environment: SERVER (the server executable, taking `serve --unix PATH --authkey-hex HEX`; default the release
-# build), PYTHON (default python3), OUT (directory for callgrind files; default .build/profile),
+# Environment: SERVER (the server executable, taking `serve --unix PATH` and the key in MP_AUTHKEY; default the
+# release build), PYTHON (default python3), OUT (directory for callgrind files; default .build/profile),
 # WARMUP (default 2000 calls), TOP (how many callgrind_annotate lines to print; default 40).
 set -euo pipefail
 
@@ -68,7 +68,7 @@ wait_for_socket() {
 
 if [[ "$MODE" == "rss" ]]; then
     COUNT="${1:-1000}"
-    "$SERVER" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
+    MP_AUTHKEY="$KEY" "$SERVER" serve --unix "$SOCKET" >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     wait_for_socket
     "$PYTHON" "$ROOT/Benchmarks/python/bench_client.py" idle_rss --address "$SOCKET" --authkey-hex "$KEY" \
@@ -81,7 +81,7 @@ if [[ "$MODE" == "cpu" ]]; then
     # hardware counters (VMs): on-CPU nanoseconds per request from /proc/PID/task/*/schedstat, summed over the
     # server's threads, best of ROUNDS rounds of CALLS calls.
     CALLS="${1:-50000}"
-    "$SERVER" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
+    MP_AUTHKEY="$KEY" "$SERVER" serve --unix "$SOCKET" >"$WORK/server.out" 2>"$WORK/server.err" &
     SERVER_PID=$!
     wait_for_socket
     "$PYTHON" - "$SOCKET" "$KEY" "$CALLS" "$SERVER_PID" "${ROUNDS:-5}" <<'PY'
@@ -128,8 +128,8 @@ rm -f "$PREFIX".*
 # Valgrind 3.19 cannot read the DWARF 5 the Swift toolchain writes: profile a copy without debug info (the symbol
 # table stays, so functions keep their names).
 strip --strip-debug -o "$WORK/server" "$SERVER"
-valgrind --tool=callgrind --callgrind-out-file="$PREFIX" --dump-instr=no \
-    "$WORK/server" serve --unix "$SOCKET" --authkey-hex "$KEY" >"$WORK/server.out" 2>"$WORK/server.err" &
+MP_AUTHKEY="$KEY" valgrind --tool=callgrind --callgrind-out-file="$PREFIX" --dump-instr=no \
+    "$WORK/server" serve --unix "$SOCKET" >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 wait_for_socket
 

@@ -42,8 +42,9 @@ extension ManagerServer {
         }
 
         /// The most bytes one reply's pickle may take; a larger reply is answered with a `MemoryError` saying so,
-        /// and the connection keeps working. Values above what one frame buffer holds (about 4 GiB) are lowered
-        /// to that.
+        /// and the connection keeps working. At most what one frame buffer holds
+        /// (``FrameEncoder/maximumPayloadSize``, about 4 GiB); ``ManagerServer/start(configuration:types:)`` refuses
+        /// larger values.
         package var maxReplySize: Int = 1 << 30
         /// How many requests may wait behind a parked call on one connection before the server stops reading it.
         package var maxQueuedRequests: Int = 1024

@@ -118,6 +118,9 @@ package final class ManagerServer: Sendable {
         return server
     }
 
+    /// The listen queue length of every listener: connections the kernel accepts before the server takes them.
+    static let backlog: Int32 = 256
+
     private static func bind(
         _ address: ManagerAddress,
         configuration: Configuration,
@@ -129,7 +132,7 @@ package final class ManagerServer: Sendable {
         if case .tcp = address { isTCP = true } else { isTCP = false }
         let needsHandshake = configuration.effectiveAuthKey != nil
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: Self.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -157,7 +160,18 @@ package final class ManagerServer: Sendable {
             let (descriptor, file) = try UnixSocketFile.bind(path: path)
             do {
                 let channel = try await bootstrap.withBoundSocket(descriptor).get()
+                do {
+                    try await channel.eventLoop.submit {
+                        try UnixSocketFile.setBacklog(Self.backlog, descriptor: descriptor, path: path)
+                    }.get()
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
                 return (channel, address, file)
+            } catch let error as ManagerServerError {
+                file.removeIfOurs()
+                throw error
             } catch {
                 file.removeIfOurs()
                 throw ManagerServerError("cannot listen on \(path): \(error)")
@@ -206,21 +220,23 @@ package final class ManagerServer: Sendable {
         await self.finished.wait()
     }
 
-    /// Stops accepting, closes every connection, removes the Unix socket files this server created (not ones another
-    /// server has since put at the same path) and stops the server's threads.
+    /// Removes the Unix socket files this server created (not ones another server has since put at the same path),
+    /// stops accepting, closes every connection and stops the server's threads.
     package func shutdown() async {
         guard let connections = self.connections.beginShutdown() else {
             await self.finished.wait()
             return
+        }
+        // The files go first, while their sockets still listen: a server starting at the same path meanwhile finds
+        // a live socket and refuses, so the file removed is still this server's.
+        for file in self.socketFiles {
+            file.removeIfOurs()
         }
         for listener in self.listeners {
             try? await listener.close()
         }
         for connection in connections {
             try? await connection.close()
-        }
-        for file in self.socketFiles {
-            file.removeIfOurs()
         }
         try? await self.group.shutdownGracefully()
         self.finished.open()

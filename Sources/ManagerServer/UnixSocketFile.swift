@@ -15,7 +15,15 @@ import Darwin
 ///   is no moment where the file is wider, no process-wide `umask` change that would race other threads, and no
 ///   `chmod` by path that a swapped file could redirect.
 /// - At shutdown the file is removed only if the path still names the inode `bind` created (device and inode
-///   compared with `lstat`), so a server never removes another server's socket.
+///   compared with `lstat`), so a server never removes another server's socket. The server removes it while it
+///   still listens, so a starting server (ours probes, CPython's `bind` fails with `EADDRINUSE`) cannot put its own
+///   socket there between the check and the `unlink`.
+/// - A stale file is removed only if it is still the one probed (device and inode compared again).
+///
+/// What remains: a process that can write the socket's directory can still swap the file in the moments between
+/// `bind` and the `lstat` that records it, or between the checks and an `unlink` (POSIX has no "unlink this inode");
+/// in a sticky directory such as `/tmp` only this user or root can. Keep the socket in a directory only the server's
+/// user writes to when other local users are not trusted.
 struct UnixSocketFile: Sendable, Hashable {
     /// The socket's path.
     let path: String
@@ -59,6 +67,14 @@ struct UnixSocketFile: Sendable, Hashable {
             var status = stat()
             guard lstat(path, &status) == 0 else {
                 throw ManagerServerError("cannot inspect the socket file \(path) just bound: \(Self.errorText())")
+            }
+            // What `bind` created is a socket owned by this user; anything else was put there since by a process
+            // that can write the directory, and is not ours to record (or remove at shutdown).
+            guard status.st_mode & S_IFMT == S_IFSOCK, status.st_uid == geteuid() else {
+                throw ManagerServerError(
+                    "cannot listen on \(path): the socket file was replaced right after it was bound; make sure "
+                        + "no other process writes to its directory"
+                )
             }
             let file = UnixSocketFile(path: path, device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
             return (descriptor, file)
@@ -106,7 +122,31 @@ struct UnixSocketFile: Sendable, Hashable {
                 "cannot listen on \(path): probing the existing socket failed: \(Self.errorText())"
             )
         }
+        // Remove only the file probed: another server may have replaced it with its own live socket meanwhile.
+        var again = stat()
+        guard lstat(path, &again) == 0 else { return }
+        guard again.st_dev == status.st_dev, again.st_ino == status.st_ino else {
+            throw ManagerServerError(
+                "cannot listen on \(path): the socket file changed while it was probed (another server may be "
+                    + "starting there); try again or choose another path"
+            )
+        }
         unlink(path)
+    }
+
+    /// Makes the listening socket's accept queue hold `backlog` connections.
+    ///
+    /// NIO listens on an adopted descriptor (`withBoundSocket`) with its own default backlog (128) as it wraps it,
+    /// before the bootstrap's `.backlog` option is applied, so the option alone never reaches a Unix socket.
+    /// Listening again on a listening socket only changes the queue's length (Linux and Darwin), so this runs
+    /// once NIO has wrapped the descriptor, on the channel's event loop, where the channel (and the descriptor)
+    /// cannot be closed meanwhile.
+    ///
+    /// - Throws: ``ManagerServerError`` if `listen` fails.
+    static func setBacklog(_ backlog: CInt, descriptor: CInt, path: String) throws(ManagerServerError) {
+        guard listen(descriptor, backlog) == 0 else {
+            throw ManagerServerError("cannot listen on \(path) with a backlog of \(backlog): \(Self.errorText())")
+        }
     }
 
     #if os(Linux)

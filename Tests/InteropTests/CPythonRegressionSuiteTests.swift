@@ -5,7 +5,7 @@ import Testing
 /// Runs CPython's own manager regression tests (`test/_test_multiprocessing.py`) against `swift-multiprocessing serve`.
 ///
 /// The runner, `Scripts/cpython-manager-tests.py`, starts a fresh server per test class with
-/// `swift-multiprocessing serve --unix {address} --authkey-hex {authkey}`, points `multiprocessing.Manager()` at it
+/// `MP_AUTHKEY={authkey} swift-multiprocessing serve --unix {address}`, points `multiprocessing.Manager()` at it
 /// and runs the suite's `WithManager*` classes and `TestSyncManagerTypes` (see `Scripts/cpython-manager-tests.md`).
 /// It exits 0 only when no selected test failed.
 ///
@@ -35,7 +35,8 @@ struct CPythonRegressionSuiteTests {
 
         let runnerProcess = try TestProcess(Python.python3, [
             runner.path,
-            "--server-cmd", "\(Self.shellQuoted(server)) serve --unix {address} --authkey-hex {authkey}",
+            // The key goes in the environment (`env` passes it on): `--authkey-hex` would print its warning.
+            "--server-cmd", "env MP_AUTHKEY={authkey} \(Self.shellQuoted(server)) serve --unix {address}",
             "--timeout", String(Self.classTimeoutSeconds),
             "--total-timeout", String(Self.totalTimeoutSeconds),
             "--json", scratch.appendingPathComponent("results.json").path,

@@ -25,7 +25,7 @@ struct ClientCommandTests {
         let server = try await ServerUnderTest.start(flavor)
         let result = try await server.stopping {
             try await TestProcess.run(
-                BuildProducts.cli.path, ["ping", "--unix", server.address, "--authkey-hex", server.keyHex]
+                BuildProducts.cli.path, ["ping", "--unix", server.address], environment: ["MP_AUTHKEY": server.keyHex]
             )
         }
         #expect(result.status == 0, "\(result.standardError)")
@@ -37,7 +37,9 @@ struct ClientCommandTests {
     func pingWrongKey(flavor: ServerUnderTest.Flavor) async throws {
         let server = try await ServerUnderTest.start(flavor)
         let result = try await server.stopping {
-            try await TestProcess.run(BuildProducts.cli.path, ["ping", "--unix", server.address, "--authkey-hex", "00"])
+            try await TestProcess.run(
+                BuildProducts.cli.path, ["ping", "--unix", server.address], environment: ["MP_AUTHKEY": "00"]
+            )
         }
         #expect(result.status != 0)
         #expect(!result.standardError.isEmpty)
@@ -86,7 +88,8 @@ struct ClientCommandTests {
                 var output = ""
                 for _ in 0..<50 {
                     let result = try await TestProcess.run(
-                        BuildProducts.cli.path, ["inspect", "--unix", server.address, "--authkey-hex", server.keyHex]
+                        BuildProducts.cli.path, ["inspect", "--unix", server.address],
+                        environment: ["MP_AUTHKEY": server.keyHex]
                     )
                     #expect(result.status == 0, "\(result.standardError)")
                     output = result.standardOutput

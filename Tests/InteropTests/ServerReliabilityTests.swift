@@ -18,6 +18,24 @@ struct ServerReliabilityTests {
         )
     }
 
+    @Test("unread replies and large requests behind a parked call leave the server's memory bounded")
+    func unreadReplies() async throws {
+        let server = try await ServerUnderTest.start(.swift)
+        let (client, status) = try await server.stopping {
+            let path = BuildProducts.script("unread_replies.py").path
+            let client = try TestProcess(Python.python3, [path, server.address, server.keyHex, "\(server.process.pid)"])
+            return (client, await client.waitForExit(timeout: .seconds(150)))
+        }
+        // Each line carries the memory measured: `NAME: ok (figures)`.
+        let lines = client.standardOutput.split(separator: "\n")
+        print(client.standardOutput)
+        for line in lines {
+            #expect(line.contains(": ok ("), "\(line)")
+        }
+        #expect(lines.count == 2, "output:\n\(client.standardOutput)\n\(client.standardError)")
+        #expect(status == 0, "the script failed: \(client.standardError)")
+    }
+
     static func runScript(_ script: String, expecting cases: Int, serverArguments: [String] = []) async throws {
         let server = try await ServerUnderTest.start(.swift, extraArguments: serverArguments)
         let (client, status) = try await server.stopping {

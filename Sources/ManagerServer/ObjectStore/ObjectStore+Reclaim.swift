@@ -55,9 +55,12 @@ extension ObjectStore {
             let released = entry.object.connectionClosed(connection, in: self)
             self.current = nil
             for line in released {
+                // A registered type id and the object's line may carry text a client chose.
                 self.logger.notice(
-                    "\(line) after the client went away",
-                    metadata: ["object": "\(id)", "typeid": "\(entry.typeID)", "peer": "\(connection)"]
+                    "\(LogEscaping.escaped(line)) after the client went away",
+                    metadata: [
+                        "object": "\(id)", "typeid": "\(LogEscaping.escaped(entry.typeID))", "peer": "\(connection)",
+                    ]
                 )
             }
         }
@@ -125,7 +128,10 @@ extension ObjectStore {
                 let context = "the object was released while a call waited on it"
                 parked.reply.deliver(.traceback(for: .keyError(.string(id)), context: context), from: self)
             }
-            self.logger.debug("released object", metadata: ["object": "\(id)", "typeid": "\(entry.typeID)"])
+            self.logger.debug(
+                "released object",
+                metadata: ["object": "\(id)", "typeid": "\(LogEscaping.escaped(entry.typeID))"]
+            )
         }
     }
 }

@@ -56,8 +56,10 @@ struct ServerUnderTest {
         let process: TestProcess
         switch flavor {
         case .swift:
+            // The key goes in the environment: `--authkey-hex` would print its warning about the command line.
             process = try TestProcess(
-                BuildProducts.cli.path, ["serve", "--unix", socket, "--authkey-hex", keyHex] + extraArguments
+                BuildProducts.cli.path, ["serve", "--unix", socket] + extraArguments,
+                environment: ["MP_AUTHKEY": keyHex]
             )
         case .cpython:
             process = try TestProcess(python, [
