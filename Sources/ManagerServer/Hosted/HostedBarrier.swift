@@ -12,16 +12,17 @@ package final class HostedBarrier: HostedObject {
         var index: Int
     }
 
-    /// The number of arrivals that release the barrier.
-    package let parties: Int
-    /// The default timeout in seconds, or `nil`.
-    package let defaultTimeout: Double?
+    /// The number of arrivals that release the barrier, as given: CPython 3.11 stores any value and releases
+    /// when `index + 1 == parties`, so `0`, `-1` or `1.5` never release and `True` releases at the first arrival.
+    package let parties: PythonValue
+    /// The default timeout, as given (`None`: wait forever); it is checked only when a `wait` uses it.
+    package let defaultTimeout: PythonValue
     /// Whether the barrier is broken.
     package private(set) var isBroken = false
     private var waiters: [Waiter] = []
 
     /// A barrier for `parties` arrivals.
-    package init(parties: Int, timeout: Double? = nil) {
+    package init(parties: PythonValue, timeout: PythonValue = .none) {
         self.parties = parties
         self.defaultTimeout = timeout
     }
@@ -33,22 +34,21 @@ package final class HostedBarrier: HostedObject {
         let args = try arguments.bindPython(
             "Barrier.__init__", ["parties", "action", "timeout"],
             defaults: [.none, .none])
-        let parties = try args[0].indexValue()
         guard args[1].isNone else {
             throw .typeError("Barrier(action=...) is not supported: this manager server cannot run Python callables")
         }
-        self.init(parties: parties, timeout: args[2].isNone ? nil : try args[2].timeoutSeconds())
+        self.init(parties: args[0], timeout: args[2])
     }
 
     package var typeID: String { "Barrier" }
     package var exposed: [String] { Self.exposedNames }
     package var pythonRepr: String {
         if self.isBroken { return "<threading.Barrier at \(pythonAddress(of: self)): broken>" }
-        return "<threading.Barrier at \(pythonAddress(of: self)): waiters=\(self.waiters.count)/\(self.parties)>"
+        return "<threading.Barrier at \(pythonAddress(of: self)): waiters=\(self.waiters.count)/\(self.partiesText)>"
     }
     package func pickledValue() -> Result<PythonValue, PythonException> { .failure(.cannotPickle("_thread.lock")) }
     package var inspection: String? {
-        self.isBroken ? "broken" : "\(self.waiters.count) of \(self.parties) waiting"
+        self.isBroken ? "broken" : "\(self.waiters.count) of \(self.partiesText) waiting"
     }
 
     package func call(_ method: String, _ arguments: CallArguments, in context: any StoreContext)
@@ -58,7 +58,7 @@ package final class HostedBarrier: HostedObject {
         case "__getattribute__":
             let name = try arguments.bindOne("Barrier.__getattribute__")
             switch name.stringValue {
-            case "parties": return .value(.int(self.parties))
+            case "parties": return .value(self.parties)
             case "n_waiting": return .value(.int(self.waiters.count))
             case "broken": return .value(.bool(self.isBroken))
             case .some(let other):
@@ -70,19 +70,19 @@ package final class HostedBarrier: HostedObject {
             let args = try arguments.bindPython("Barrier.wait", ["timeout"], defaults: [.none])
             if self.isBroken { throw .brokenBarrier }
             let index = self.waiters.count
-            if index + 1 >= self.parties {
+            if self.isReleased(byArrival: index + 1) {
                 let released = self.waiters
                 self.waiters.removeAll()
                 for waiter in released { context.resume(waiter.waiter, with: .success(.int(waiter.index))) }
                 return .value(.int(index))
             }
-            let seconds = args[0].isNone ? self.defaultTimeout : try args[0].timeoutSeconds()
-            if let seconds, seconds <= 0 {
+            // An invalid timeout raises before the wait starts and leaves the barrier whole, as in CPython.
+            let timeout = try PythonTimeout.waitFor(args[0].isNone ? self.defaultTimeout : args[0])
+            if timeout == .immediately {
                 self.breakBarrier(in: context)
                 throw .brokenBarrier
             }
-            let deadline = seconds.flatMap { Timeouts.deadline(after: $0, from: context.now) }
-            let waiter = context.park(until: deadline)
+            let waiter = context.park(until: timeout.deadline(from: context.now))
             self.waiters.append(Waiter(waiter: waiter, connection: context.connection, index: index))
             return .parked
         case "abort":
@@ -96,6 +96,20 @@ package final class HostedBarrier: HostedObject {
             return .value(.none)
         default:
             throw .attributeError("'Barrier' object has no attribute '\(method)'")
+        }
+    }
+
+    /// `parties` as `repr` prints it (bounded for an int past 4300 digits).
+    private var partiesText: String { self.parties.repr }
+
+    /// Whether the `arrivals`-th arrival releases the barrier: Python's `arrivals == parties`.
+    private func isReleased(byArrival arrivals: Int) -> Bool {
+        switch self.parties.unwrapped {
+        case .int(let parties): return parties == arrivals
+        case .bool(let flag): return arrivals == (flag ? 1 : 0)
+        case .float(let parties): return parties == Double(arrivals)
+        case .complex(let real, let imaginary): return imaginary == 0 && real == Double(arrivals)
+        default: return false
         }
     }
 

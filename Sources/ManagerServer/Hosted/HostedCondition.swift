@@ -73,19 +73,15 @@ package final class HostedCondition: HostedObject {
             guard self.lock.isOwned(by: context.connection) else {
                 throw .runtimeError("cannot wait on un-acquired lock")
             }
-            var deadline: NIODeadline? = nil
-            if !args[0].isNone {
-                let seconds = try args[0].timeoutSeconds()
-                if seconds <= 0 {
-                    let saved = self.lock.releaseForWait(by: context.connection, in: context)
-                    if self.lock.tryReacquire(for: context.connection, count: saved) { return .value(false) }
-                    let waiter = context.park(until: nil)
-                    self.lock.reacquire(waiter, for: context.connection, count: saved, result: false, in: context)
-                    return .parked
-                }
-                deadline = Timeouts.deadline(after: seconds, from: context.now)
+            let timeout = try PythonTimeout.conditionWait(args[0])
+            if timeout == .immediately {
+                let saved = self.lock.releaseForWait(by: context.connection, in: context)
+                if self.lock.tryReacquire(for: context.connection, count: saved) { return .value(false) }
+                let waiter = context.park(until: nil)
+                self.lock.reacquire(waiter, for: context.connection, count: saved, result: false, in: context)
+                return .parked
             }
-            let waiter = context.park(until: deadline)
+            let waiter = context.park(until: timeout.deadline(from: context.now))
             let saved = self.lock.releaseForWait(by: context.connection, in: context)
             self.waiters.append(Waiter(waiter: waiter, connection: context.connection, savedCount: saved))
             return .parked
@@ -94,7 +90,7 @@ package final class HostedCondition: HostedObject {
             guard self.lock.isOwned(by: context.connection) else {
                 throw .runtimeError("cannot notify on un-acquired lock")
             }
-            self.notify(try args[0].indexValue(), in: context)
+            if !self.waiters.isEmpty { self.notify(try Self.wakeCount(args[0], waiting: self.waiters.count), in: context) }
             return .value(.none)
         case "notify_all", "notifyAll":
             _ = try arguments.bindPython("Condition.\(method)", [])
@@ -105,6 +101,23 @@ package final class HostedCondition: HostedObject {
             return .value(.none)
         default:
             throw .attributeError("'Condition' object has no attribute '\(method)'")
+        }
+    }
+
+    /// How many of `waiting` waiters `notify(n)` wakes: CPython 3.11 loops `while waiters and n > 0: …; n -= 1`,
+    /// so any `n` past the number waiting wakes them all and a float wakes its ceiling.
+    ///
+    /// - Throws: `TypeError("'>' not supported between instances of 'str' and 'int'")` for a non-number.
+    private static func wakeCount(_ n: PythonValue, waiting: Int) throws(PythonException) -> Int {
+        switch n.unwrapped {
+        case .int(let count): return min(max(count, 0), waiting)
+        case .bool(let flag): return flag ? 1 : 0
+        case .bigInt(let count): return count > 0 ? waiting : 0
+        case .float(let count):
+            guard count > 0 else { return 0 }
+            return count >= Double(waiting) ? waiting : Int(count.rounded(.up))
+        default:
+            throw .typeError("'>' not supported between instances of '\(n.typeName)' and 'int'")
         }
     }
 

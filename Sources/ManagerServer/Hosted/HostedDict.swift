@@ -29,6 +29,7 @@ package final class HostedDict: HostedObject {
     package var typeID: String { "dict" }
     package var exposed: [String] { Self.exposedNames }
     package var pythonRepr: String { PythonValue.dict(self.dict).repr }
+    package func checkedPythonRepr() throws(PythonException) -> String { try PythonValue.dict(self.dict).checkedRepr() }
 
     package func pickledValue() -> Result<PythonValue, PythonException> { .success(.dict(self.dict)) }
 

@@ -48,13 +48,9 @@ package final class HostedEvent: HostedObject {
         case "wait":
             let args = try arguments.bindPython("Event.wait", ["timeout"], defaults: [.none])
             if self.isSet { return .value(true) }
-            var deadline: NIODeadline? = nil
-            if !args[0].isNone {
-                let seconds = try args[0].timeoutSeconds()
-                if seconds <= 0 { return .value(false) }
-                deadline = Timeouts.deadline(after: seconds, from: context.now)
-            }
-            self.waiters.append(context.park(until: deadline))
+            let timeout = try PythonTimeout.conditionWait(args[0])
+            if timeout == .immediately { return .value(false) }
+            self.waiters.append(context.park(until: timeout.deadline(from: context.now)))
             return .parked
         default:
             throw .attributeError("'Event' object has no attribute '\(method)'")

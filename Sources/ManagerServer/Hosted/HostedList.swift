@@ -31,6 +31,7 @@ package final class HostedList: HostedObject {
     package var typeID: String { "list" }
     package var exposed: [String] { Self.exposedNames }
     package var pythonRepr: String { PythonValue.list(self.items).repr }
+    package func checkedPythonRepr() throws(PythonException) -> String { try PythonValue.list(self.items).checkedRepr() }
 
     package func pickledValue() -> Result<PythonValue, PythonException> { .success(.list(self.items)) }
 

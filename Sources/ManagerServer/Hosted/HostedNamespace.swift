@@ -24,10 +24,17 @@ package final class HostedNamespace: HostedObject {
 
     package var typeID: String { "Namespace" }
     package var exposed: [String] { Self.exposedNames }
-    package var pythonRepr: String {
-        let shown = self.attributes.items.compactMap { item -> String? in
-            guard let name = item.key.stringValue, !name.hasPrefix("_") else { return nil }
-            return "\(name)=\(item.value.repr)"
+    package var pythonRepr: String { self.repr { $0.repr } }
+    package func checkedPythonRepr() throws(PythonException) -> String {
+        try self.repr { value throws(PythonException) in try value.checkedRepr() }
+    }
+
+    /// `Namespace(a=1, b=2)`: the public attributes in name order, each value printed by `valueRepr`.
+    private func repr<Failure: Error>(_ valueRepr: (PythonValue) throws(Failure) -> String) throws(Failure) -> String {
+        var shown: [String] = []
+        for item in self.attributes.items {
+            guard let name = item.key.stringValue, !name.hasPrefix("_") else { continue }
+            shown.append("\(name)=\(try valueRepr(item.value))")
         }
         return "Namespace("
             + shown.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }

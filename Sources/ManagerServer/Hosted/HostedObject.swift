@@ -43,6 +43,19 @@ package protocol HostedObject: AnyObject {
     /// Python's `str(referent)`, for the `__str__` fallback. Defaults to ``pythonRepr``.
     var pythonStr: String { get }
 
+    /// ``pythonRepr`` for the `__repr__` fallback, raising as CPython's `repr` does. Defaults to ``pythonRepr``;
+    /// objects holding arbitrary values check their ints.
+    ///
+    /// - Throws: `ValueError` (``PythonIntegerString/conversionToTextError``) when an `int` in the referent has
+    ///   more than 4300 digits.
+    func checkedPythonRepr() throws(PythonException) -> String
+
+    /// ``pythonStr`` for the `__str__` fallback, raising as CPython's `str` does. Defaults to
+    /// ``checkedPythonRepr()``.
+    ///
+    /// - Throws: as ``checkedPythonRepr()``.
+    func checkedPythonStr() throws(PythonException) -> String
+
     /// The referent as a value for the `#GETVALUE` fallback, or the text of the `TypeError` CPython's pickler
     /// raises for it (sent as `#UNSERIALIZABLE`), e.g. `cannot pickle '_thread.lock' object`.
     func pickledValue() -> Result<PythonValue, PythonException>
@@ -67,6 +80,8 @@ package protocol HostedObject: AnyObject {
 
 extension HostedObject {
     package var pythonStr: String { self.pythonRepr }
+    package func checkedPythonRepr() throws(PythonException) -> String { self.pythonRepr }
+    package func checkedPythonStr() throws(PythonException) -> String { try self.checkedPythonRepr() }
     package func waiterTimedOut(_ waiter: WaiterID, in context: any StoreContext) {}
     package func connectionClosed(_ connection: ConnectionID, in context: any StoreContext) -> [String] { [] }
     package func forEachReferencedObjectID(_ body: (String) -> Void) {}

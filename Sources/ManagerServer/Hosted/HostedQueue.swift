@@ -115,14 +115,18 @@ package final class HostedQueue: HostedObject {
         }
     }
 
-    /// The deadline of a blocking call, or `nil` to wait forever.
-    private func deadline(_ timeout: PythonValue, in context: any StoreContext) throws(PythonException)
+    /// A blocking call's `timeout` in seconds (`nil` for `None`), checked as `queue.Queue` checks it before it
+    /// looks at the queue.
+    private static func seconds(_ timeout: PythonValue) throws(PythonException) -> Double? {
+        timeout.isNone ? nil : try PythonTimeout.queueSeconds(timeout)
+    }
+
+    /// The deadline of a blocking call that must wait (`nil`: forever), or `now` when it gives up at once.
+    private static func deadline(_ seconds: Double?, in context: any StoreContext) throws(PythonException)
         -> NIODeadline?
     {
-        guard !timeout.isNone else { return nil }
-        let seconds = try timeout.timeoutSeconds()
-        guard seconds >= 0 else { throw .valueError("'timeout' must be a non-negative number") }
-        return Timeouts.deadline(after: seconds, from: context.now)
+        guard let seconds else { return nil }
+        return try PythonTimeout.queueWait(seconds).deadline(from: context.now)
     }
 
     private func put(_ item: PythonValue, block: Bool, timeout: PythonValue, in context: any StoreContext)
@@ -130,9 +134,11 @@ package final class HostedQueue: HostedObject {
     {
         if self.isShutDown { throw .queueShutDown }
         if !self.mayHoldProxies, item.containsProxy { self.mayHoldProxies = true }
+        // A bounded queue checks a blocking call's timeout even when it has room.
+        let seconds = block && self.maxsize > 0 ? try Self.seconds(timeout) : nil
         if self.isFull {
             guard block else { throw .queueFull }
-            let deadline = try self.deadline(timeout, in: context)
+            let deadline = try Self.deadline(seconds, in: context)
             if let deadline, deadline <= context.now { throw .queueFull }
             let waiter = context.park(until: deadline)
             self.putters.append(Putter(waiter: waiter, connection: context.connection, item: item))
@@ -154,13 +160,15 @@ package final class HostedQueue: HostedObject {
     private func get(block: Bool, timeout: PythonValue, in context: any StoreContext) throws(PythonException)
         -> CallOutcome
     {
+        // A blocking call's timeout is checked even when an item is ready.
+        let seconds = block ? try Self.seconds(timeout) : nil
         if let item = self.items.popFirst() {
             self.admitPutters(in: context)
             return .value(item)
         }
         if self.isShutDown { throw .queueShutDown }
         guard block else { throw .queueEmpty }
-        let deadline = try self.deadline(timeout, in: context)
+        let deadline = try Self.deadline(seconds, in: context)
         if let deadline, deadline <= context.now { throw .queueEmpty }
         self.getters.append(context.park(until: deadline))
         return .parked

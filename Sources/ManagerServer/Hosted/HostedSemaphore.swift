@@ -68,13 +68,9 @@ package final class HostedSemaphore: HostedObject {
                 return .value(true)
             }
             guard blocking else { return .value(false) }
-            var deadline: NIODeadline? = nil
-            if !args[1].isNone {
-                let seconds = try args[1].timeoutSeconds()
-                if seconds <= 0 { return .value(false) }
-                deadline = Timeouts.deadline(after: seconds, from: context.now)
-            }
-            let waiter = context.park(until: deadline)
+            let timeout = try PythonTimeout.waitFor(args[1])
+            if timeout == .immediately { return .value(false) }
+            let waiter = context.park(until: timeout.deadline(from: context.now))
             self.waiters.append((waiter, context.connection))
             return .parked
         case "release", "__exit__":

@@ -36,6 +36,11 @@ package final class HostedSet: HostedObject {
         if self.elements.isEmpty { return "set()" }
         return "{" + self.elements.elements.map(\.repr).joined(separator: ", ") + "}"
     }
+    package func checkedPythonRepr() throws(PythonException) -> String {
+        if self.elements.isEmpty { return "set()" }
+        return "{" + (try self.elements.elements.map { element throws(PythonException) in try element.checkedRepr() })
+            .joined(separator: ", ") + "}"
+    }
     package func pickledValue() -> Result<PythonValue, PythonException> { .success(.set(self.elements)) }
 
     package func forEachReferencedObjectID(_ body: (String) -> Void) {

@@ -121,18 +121,8 @@ package struct LockState {
             default: throw .typeError("'\(key.str)' is an invalid keyword argument for acquire()")
             }
         }
-        let seconds: Double
-        switch timeout.unwrapped {
-        case .int, .bool, .float, .bigInt: seconds = timeout.doubleValue ?? 0
-        default: throw .typeError("'\(timeout.typeName)' object cannot be interpreted as an integer")
-        }
         let isBlocking = blocking.isTruthy
-        if !isBlocking, seconds != -1 { throw .valueError("can't specify a timeout for a non-blocking call") }
-        if seconds < 0, seconds != -1 { throw .valueError("timeout value must be positive") }
-        if seconds > 9_223_372_036 {
-            if case .float = timeout.unwrapped { throw .overflowError("timestamp out of range for platform time_t") }
-            throw .overflowError("timestamp too large to convert to C _PyTime_t")
-        }
-        return (isBlocking, seconds == -1 ? nil : Timeouts.deadline(after: seconds, from: now))
+        let wait = try PythonTimeout.lockAcquire(blocking: isBlocking, timeout: timeout)
+        return (isBlocking, wait.deadline(from: now))
     }
 }

@@ -112,10 +112,13 @@ extension ObjectStore {
             case .failure(let exception):
                 return .unserializable(TracebackText.format(exception, context: "serve_client (pickling the referent)"))
             }
-        case "__repr__":
-            return .returned(.string(entry.object.pythonRepr))
-        case "__str__":
-            return .returned(.string(entry.object.pythonStr))
+        case "__repr__", "__str__":
+            do {
+                let text = method == "__repr__" ? try entry.object.checkedPythonRepr() : try entry.object.checkedPythonStr()
+                return .returned(.string(text))
+            } catch {
+                return .traceback(for: error, context: "serve_client")
+            }
         default:
             let exposed = "{" + entry.exposedOrder.map { "'\($0)'" }.joined(separator: ", ") + "}"
             return .traceback(

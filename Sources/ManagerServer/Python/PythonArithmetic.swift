@@ -47,6 +47,7 @@ enum PythonArithmetic {
             }
             return .dict(dict)
         case .list(var items):
+            if case .bigInt = key.unwrapped { throw .indexError("cannot fit 'int' into an index-sized integer") }
             guard let raw = key.intValue else {
                 throw .typeError("list indices must be integers or slices, not \(key.typeName)")
             }

@@ -1,4 +1,3 @@
-import NIOCore
 import Pickle
 
 extension PythonException {
@@ -19,15 +18,6 @@ extension PythonException {
     /// `TypeError("cannot pickle 'T' object")`, what CPython's pickler raises for an unpicklable referent.
     package static func cannotPickle(_ typeName: String) -> PythonException {
         .typeError("cannot pickle '\(typeName)' object")
-    }
-}
-
-/// Deadlines for `timeout` arguments.
-package enum Timeouts {
-    /// The deadline `seconds` after `now`; `nil` (wait forever) for timeouts beyond what the clock can hold.
-    package static func deadline(after seconds: Double, from now: NIODeadline) -> NIODeadline? {
-        guard seconds < 1e9 else { return nil }
-        return now + .nanoseconds(Int64((max(seconds, 0) * 1e9).rounded()))
     }
 }
 

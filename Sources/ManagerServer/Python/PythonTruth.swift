@@ -33,15 +33,4 @@ extension PythonValue {
             throw .typeError("'\(self.typeName)' object cannot be interpreted as an integer")
         }
     }
-
-    /// A `timeout` argument as seconds: an `int`, `bool` or `float`.
-    ///
-    /// - Throws: `TypeError("'<' not supported between instances of 'str' and 'int'")` (what `timeout < 0`
-    ///   raises in Python for a non-number).
-    package func timeoutSeconds() throws(PythonException) -> Double {
-        guard let seconds = self.doubleValue else {
-            throw .typeError("'<' not supported between instances of '\(self.typeName)' and 'int'")
-        }
-        return seconds
-    }
 }

@@ -105,8 +105,8 @@ package enum SortKey {
             case .set(let set), .frozenSet(let set): return .int(set.count)
             default: throw .typeError("object of type '\(value.typeName)' has no len()")
             }
-        case .string: return .string(value.str)
-        case .representation: return .string(value.repr)
+        case .string: return .string(try value.checkedStr())
+        case .representation: return .string(try value.checkedRepr())
         case .integer:
             switch value.unwrapped {
             case .int, .bigInt: return value
@@ -117,16 +117,18 @@ package enum SortKey {
                 }
                 return .int(int)
             case .string(let string):
-                guard let int = Int(string.trimmingCharacters(in: " \t\n")) else {
-                    throw .valueError("invalid literal for int() with base 10: \(value.repr)")
-                }
-                return .int(int)
+                return try PythonIntegerString.parse(string)
             default:
                 throw .typeError(
                     "int() argument must be a string, a bytes-like object or a real number, not '\(value.typeName)'"
                 )
             }
         case .float:
+            if case .bigInt(let big) = value.unwrapped {
+                let double = Double(big)
+                guard double.isFinite else { throw .overflowError("int too large to convert to float") }
+                return .float(double)
+            }
             if let double = value.doubleValue { return .float(double) }
             if let string = value.stringValue, let double = Double(string.trimmingCharacters(in: " \t\n")) {
                 return .float(double)
