@@ -30,7 +30,8 @@ enum IntegerPickles {
 
     /// An integer of `digits` nines, sent as a protocol 0 `INT` opcode.
     static func decimal(digits: Int, negative: Bool) -> PythonValue {
-        Self.decimal((negative ? "-" : "") + String(repeating: "9", count: digits))
+        let nines = [UInt8](repeating: UInt8(ascii: "9"), count: digits)
+        return Self.decode([0x49] + (negative ? [UInt8(ascii: "-")] : []) + nines + [0x0A, 0x2E])
     }
 
     /// Decodes `LONG4` with `littleEndian` as its two's complement payload.
