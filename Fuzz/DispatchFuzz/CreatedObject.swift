@@ -11,7 +11,7 @@ struct CreatedObject {
     /// Every method name a structured call can pick for this object: the exposed names (each once, in order),
     /// then the other names its type accepts (newer CPython names, the Swift extensions such as
     /// `__swift_set_nested__`), sorted, then the fallbacks. Read from ``HostedType`` so new methods are covered;
-    /// computed once, as every structured call on the object reads it.
+    /// shared by the objects of a type whose replies report no names beyond the type's own.
     let methods: [String]
 
     /// An object `id` of type `typeID` whose reply reported `exposed`.
@@ -19,8 +19,20 @@ struct CreatedObject {
         self.id = id
         self.typeID = typeID
         self.exposed = exposed
-        self.methods = Self.methods(typeID: typeID, exposed: exposed)
+        if let shared = Self.typeMethods[typeID], exposed.allSatisfy(shared.names.contains) {
+            self.methods = shared.list
+        } else {
+            self.methods = Self.methods(typeID: typeID, exposed: exposed)
+        }
     }
+
+    /// The method names of each SyncManager type, computed once: every `create` reads them.
+    private static let typeMethods = Dictionary(
+        uniqueKeysWithValues: HostedType.syncManager.map { type in
+            let list = Self.methods(typeID: type.typeID, exposed: [])
+            return (type.typeID, (list: list, names: Set(list)))
+        }
+    )
 
     /// Names not exposed by any object that the store answers itself (CPython's fallbacks) or refuses.
     private static let fallbacks = ["#GETVALUE", "__repr__", "__str__", "__no_such_method__"]
