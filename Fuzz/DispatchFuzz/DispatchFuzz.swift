@@ -17,6 +17,12 @@
 /// - `0xFF`: the clock moves on by the length in seconds (deadlines of parked calls pass);
 ///   `0xFE`: the connection picked by the length byte closes.
 ///
+/// Sizes (container lengths, digits, text lengths, depths) are drawn through a ``WorkBudget``: small ones from
+/// almost every byte, bounded in total per input; large ones (1,000 elements or digits and more) only after the
+/// byte ``WorkBudget/largeGate``, at most one per input, and only in inputs the budget ``WorkBudget/permitsLarge``
+/// (one in ``WorkBudget/permitModulus`` by hash), so they stay rare in the fuzzer's mutations without being lost.
+/// `DISPATCH_FUZZ_STATS=N` prints every N inputs how many generated each ``ValueKind`` (``KindCensus``).
+///
 /// A repeated call generates its arguments afresh each time, so a ``ValueKind/growingPath`` reaches one level
 /// further per call (nesting that grows across requests). At the end the clock moves on an hour and every
 /// connection closes. Checks: each call is answered at most once; every answer encodes with ``PickleWriter`` as
@@ -24,6 +30,6 @@
 /// than a second is printed.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func dispatchFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    DispatchRun().run(Array(UnsafeBufferPointer(start: data, count: size)))
+    DispatchRun(Array(UnsafeBufferPointer(start: data, count: size))).run()
     return 0
 }

@@ -6,7 +6,8 @@ import NIOCore
 import NIOEmbedded
 import Pickle
 
-/// One input's run: a fresh ``ObjectStore`` on an `EmbeddedEventLoop`, fed the input's records in order.
+/// One input's run: a fresh ``ObjectStore`` on an `EmbeddedEventLoop`, fed the input's records in order, with a
+/// fresh ``WorkBudget`` for the values it generates.
 ///
 /// See ``dispatchFuzz(_:_:)`` for the input layout. Besides the store's own failures (crashes, sanitizer
 /// reports) the run checks each reply with ``ReplyLog`` and times each call: a call that takes longer than
@@ -32,9 +33,15 @@ final class DispatchRun {
         )
     )
     private var objects: [CreatedObject] = []
+    private let input: [UInt8]
+    private let budget: WorkBudget
+    private let census = KindCensus()
     private var slowest: (seconds: Double, call: String) = (0, "")
 
-    init() {
+    /// A run of `input`.
+    init(_ input: [UInt8]) {
+        self.input = input
+        self.budget = WorkBudget(input: input)
         self.store = ObjectStore(
             eventLoop: self.loop,
             types: HostedType.syncManager,
@@ -47,8 +54,9 @@ final class DispatchRun {
         self.replies = ReplyLog(address: self.address)
     }
 
-    /// Runs `input`, then moves the clock on an hour and closes every connection.
-    func run(_ input: [UInt8]) {
+    /// Runs the input, then moves the clock on an hour and closes every connection.
+    func run() {
+        let input = self.input
         guard let first = input.first else { return }
         if Int(first) < HostedType.syncManager.count {
             self.perform("create", [.string(HostedType.syncManager[Int(first)].typeID)], connection: 1, text: "")
@@ -67,6 +75,7 @@ final class DispatchRun {
         }
         self.loop.run()
         _ = try? self.loop.syncShutdownGracefully()
+        self.census.finish(largeDrawn: self.budget.largeDrawn)
         if self.slowest.seconds > Self.slowCallSeconds {
             Self.log("slow call (\(self.slowest.seconds) s): \(self.slowest.call)")
         }
@@ -140,7 +149,7 @@ final class DispatchRun {
         for repetition in 0..<repetitions {
             var generator = ValueGenerator(
                 cursor: cursor, objects: self.objects, address: self.address, repetition: repetition,
-                depthLimit: Self.depthLimit
+                depthLimit: Self.depthLimit, budget: self.budget, census: self.census
             )
             var arguments = CallArguments()
             var texts: [String] = []

@@ -4,7 +4,8 @@ import Pickle
 ///
 /// The harness has no `BigInt` of its own: it builds the bytes a client would send (`LONG1`, `LONG4`, protocol 0
 /// `INT`) and decodes them with a ``PickleReader`` using the server's default limits, so a huge integer costs the
-/// decoding a real request costs.
+/// decoding a real request costs. The sizes of the small tiers (``SizeTable/digits``, ``SizeTable/integerBytes``)
+/// are decoded once and shared, as nearly every input draws some.
 enum IntegerPickles {
     private static let reader = PickleReader()
 
@@ -21,16 +22,45 @@ enum IntegerPickles {
     /// `-10**30`.
     static let minusTenTo30 = Self.decimal("-1" + String(repeating: "0", count: 30))
 
+    private static let smallBinary = Self.table(SizeTable.integerBytes.small, Self.decodeBinary)
+    private static let smallDecimal = Self.table(SizeTable.digits.small, Self.decodeDecimal)
+
     /// `2**(8 * byteCount - 1) - 1`, or `-2**(8 * byteCount - 1)` when `negative`, sent as `LONG4`.
     static func binary(byteCount: Int, negative: Bool) -> PythonValue {
+        Self.smallBinary[Key(size: byteCount, negative: negative)] ?? Self.decodeBinary(byteCount, negative)
+    }
+
+    /// An integer of `digits` nines, sent as a protocol 0 `INT` opcode.
+    static func decimal(digits: Int, negative: Bool) -> PythonValue {
+        Self.smallDecimal[Key(size: digits, negative: negative)] ?? Self.decodeDecimal(digits, negative)
+    }
+
+    /// A size and a sign.
+    private struct Key: Hashable {
+        var size: Int
+        var negative: Bool
+    }
+
+    /// The values `decode` gives for every size in `sizes`, both signs.
+    private static func table(_ sizes: [Int], _ decode: (Int, Bool) -> PythonValue) -> [Key: PythonValue] {
+        var table: [Key: PythonValue] = [:]
+        for size in sizes {
+            for negative in [false, true] {
+                table[Key(size: size, negative: negative)] = decode(size, negative)
+            }
+        }
+        return table
+    }
+
+    private static func decodeBinary(_ byteCount: Int, _ negative: Bool) -> PythonValue {
         var bytes = [UInt8](repeating: negative ? 0 : 0xFF, count: byteCount)
         bytes[byteCount - 1] = negative ? 0x80 : 0x7F
         return Self.binary(littleEndian: bytes)
     }
 
-    /// An integer of `digits` nines, sent as a protocol 0 `INT` opcode.
-    static func decimal(digits: Int, negative: Bool) -> PythonValue {
-        Self.decimal((negative ? "-" : "") + String(repeating: "9", count: digits))
+    private static func decodeDecimal(_ digits: Int, _ negative: Bool) -> PythonValue {
+        let nines = [UInt8](repeating: UInt8(ascii: "9"), count: digits)
+        return Self.decode([0x49] + (negative ? [UInt8(ascii: "-")] : []) + nines + [0x0A, 0x2E])
     }
 
     /// Decodes `LONG4` with `littleEndian` as its two's complement payload.

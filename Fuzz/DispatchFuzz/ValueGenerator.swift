@@ -5,7 +5,8 @@ import Pickle
 /// Each value starts with a byte naming its ``ValueKind``; kinds with operands read more bytes. Values are built
 /// directly (no pickling), except huge integers, which go through ``PickleReader`` with the server's limits as a
 /// client's `INT` or `LONG4` opcode would. Every value is one a stock client can send: depths stay within the
-/// server's configured ``PickleLimits/maxDepth``.
+/// server's configured ``PickleLimits/maxDepth``. Sizes are drawn through the input's ``WorkBudget``, so large shapes
+/// are rare and one input's work is bounded.
 struct ValueGenerator {
     /// Values nest at most this many levels through container kinds (deep kinds build their depth directly).
     static let maxNesting = 6
@@ -21,10 +22,16 @@ struct ValueGenerator {
     let repetition: Int
     /// The depth tables are bounded by this (the server's `maxDepth` less the request's own levels).
     let depthLimit: Int
+    /// The input's budget, which every size is drawn through.
+    let budget: WorkBudget
+    /// The input's census of generated kinds.
+    let census: KindCensus
 
     /// The next value and its description.
     mutating func value(nesting: Int = 0) -> (value: PythonValue, text: String) {
-        let kind = Self.kinds[self.cursor.pick(Self.kinds.count)]
+        let index = self.cursor.pick(Self.kinds.count)
+        self.census.record(kindIndex: index)
+        let kind = Self.kinds[index]
         if let scalar = Self.scalar(kind) {
             return scalar
         }
@@ -38,9 +45,11 @@ struct ValueGenerator {
         case .decimalInteger, .binaryInteger:
             return self.hugeInteger(binary: kind == .binaryInteger)
         case .hugeText:
-            let length = self.cursor.pick(from: [256, 4096, 65_536, 1 << 20])
+            let length = self.budget.size(from: .textLength, cursor: &self.cursor)
             if self.cursor.next() & 1 == 0 {
-                return (.string(String(repeating: "x", count: length)), "'x' * \(length)")
+                // Built from bytes in one pass: `String(repeating:count:)` appends one copy at a time.
+                let text = String(decoding: [UInt8](repeating: UInt8(ascii: "x"), count: length), as: UTF8.self)
+                return (.string(text), "'x' * \(length)")
             }
             return (.bytes([UInt8](repeating: 0, count: length)), "b'\\0' * \(length)")
         case .objectID:
@@ -100,16 +109,15 @@ struct ValueGenerator {
         }
     }
 
-    /// An integer of many digits, decoded from the opcode a client would send.
+    /// An integer of many digits, decoded from the opcode a client would send: a sign byte (bit 7), then its size.
     private mutating func hugeInteger(binary: Bool) -> (value: PythonValue, text: String) {
-        let sizeByte = self.cursor.next()
-        let negative = sizeByte & 0x80 != 0
+        let negative = self.cursor.next() & 0x80 != 0
         if binary {
-            let count = [8, 9, 16, 64, 1000, 10_000, 100_000][Int(sizeByte & 0x7F) % 7]
+            let count = self.budget.size(from: .integerBytes, cursor: &self.cursor)
             let value = IntegerPickles.binary(byteCount: count, negative: negative)
             return (value, negative ? "-2**\(8 * count - 1)" : "2**\(8 * count - 1)-1")
         }
-        let digits = [19, 20, 100, 309, 310, 1000, 4300, 4301, 10_000, 100_000, 400_000][Int(sizeByte & 0x7F) % 11]
+        let digits = self.budget.size(from: .digits, cursor: &self.cursor)
         let value = IntegerPickles.decimal(digits: digits, negative: negative)
         return (value, "\(negative ? "-" : "")int('9' * \(digits))")
     }
@@ -149,7 +157,8 @@ struct ValueGenerator {
     /// A value nested as deep as the record asks, within the server's limit.
     private mutating func deep(_ kind: ValueKind) -> (value: PythonValue, text: String) {
         let limit = self.depthLimit
-        let depth = self.cursor.pick(from: [1, 2, 31, 32, 33, 100, 200, 500, limit / 2, limit - 10, limit])
+        let drawn = self.cursor.pick(from: [1, 2, 31, 32, 33, 100, 200, 500, limit / 2, limit - 10, limit])
+        let depth = kind == .growingPath ? drawn : self.budget.charge(drawn, fallback: 1)
         switch kind {
         case .deepList:
             var value = PythonValue.none
@@ -170,14 +179,14 @@ struct ValueGenerator {
         case .zeroPath:
             return (.tuple(Array(repeating: .int(0), count: depth)), "(0,) * \(depth)")
         default:
-            let length = depth * (self.repetition + 1)
+            let length = self.budget.charge(depth * (self.repetition + 1), fallback: self.repetition + 1)
             return (.tuple(Array(repeating: .int(0), count: length)), "(0,) * \(length)")
         }
     }
 
     /// Many elements in a list, as dict keys or in a set.
     private mutating func large() -> (value: PythonValue, text: String) {
-        let count = self.cursor.pick(from: [0, 1, 2, 255, 256, 1000, 4096, 4097, 40_000])
+        let count = self.budget.size(from: .elements, cursor: &self.cursor)
         let style = Int(self.cursor.next())
         let (element, elementText): ((Int) -> PythonValue, String) =
             switch style % 4 {

@@ -21,16 +21,17 @@ enum ValueKind: CaseIterable {
     case surrogateString
     case complexNaN
 
-    // One operand byte.
+    // Operand bytes (one, or a size draw through the ``WorkBudget``).
     /// A signed byte as an `int`.
     case smallInt
     /// A one-letter `str` key (`'a'` … `'z'`).
     case letter
-    /// A decimal integer of many digits sent with the `INT` opcode (operand: digit count from a table, sign).
+    /// A decimal integer of many digits sent with the `INT` opcode (operands: sign, then a ``SizeTable/digits`` draw).
     case decimalInteger
-    /// A two's complement integer of many bytes sent with `LONG4` (operand: byte count from a table, sign).
+    /// A two's complement integer of many bytes sent with `LONG4` (operands: sign, then a
+    /// ``SizeTable/integerBytes`` draw).
     case binaryInteger
-    /// A `str` or `bytes` of thousands to a million characters (operand: length from a table, which).
+    /// A `str` or `bytes` of hundreds to a million characters (operands: a ``SizeTable/textLength`` draw, which).
     case hugeText
     /// The object id of an object created earlier, as a `str` (operand: which).
     case objectID
@@ -50,7 +51,7 @@ enum ValueKind: CaseIterable {
     /// `(0,) * depth * (repetition + 1)`: a path that reaches one level further on each repetition of a call.
     case growingPath
 
-    // Size: an operand byte picks the length from a table, another how the elements look and what holds them.
+    // Size: a ``SizeTable/elements`` draw picks the length, a byte how the elements look and what holds them.
     /// Many elements: NaN, distinct ints, distinct floats or distinct strings, as a list, a dict (as keys) or a set.
     case large
 
