@@ -190,29 +190,26 @@ package final class ManagerServer: Sendable {
         connections: ServerConnections,
         connectionID: ConnectionID
     ) throws {
+        // Admitted, the pipeline is the connection handler alone (behind the idle handlers when configured): it
+        // frames the bytes itself, and the handshake's handlers behind it leave once the client is admitted.
         let sync = channel.pipeline.syncOperations
-        let handshakeFrames = configuration.effectiveAuthKey == nil ? 0 : FrameDecoder.handshakeFrameCount
-        try sync.addHandler(
-            ByteToMessageHandler(
-                FrameDecoder(maxMessageSize: configuration.maxMessageSize, handshakeFrames: handshakeFrames)
-            )
-        )
-        try sync.addHandler(FrameEncoder())
-        if let key = configuration.effectiveAuthKey {
-            try sync.addHandler(HandshakeHandler(role: .server, authKey: key, timeout: configuration.handshakeTimeout))
-            try sync.addHandler(AdmissionHandler(connections: connections, connectionID: connectionID))
-        }
         if let idle = configuration.idleTimeout {
             try sync.addHandler(IdleStateHandler(allTimeout: idle))
             try sync.addHandler(IdleCloseHandler(logger: configuration.logger))
         }
+        let key = configuration.effectiveAuthKey
         try sync.addHandler(
             ServerConnectionHandler(
                 store: store, connectionID: connectionID, peerProcess: PeerCredentials.process(of: channel),
                 limits: configuration.pickleLimits, connectionLimits: configuration.connectionLimits,
+                maxMessageSize: configuration.maxMessageSize, authenticating: key != nil,
                 logger: configuration.logger
             )
         )
+        if let key {
+            try sync.addHandler(HandshakeHandler(role: .server, authKey: key, timeout: configuration.handshakeTimeout))
+            try sync.addHandler(AdmissionHandler(connections: connections, connectionID: connectionID))
+        }
     }
 
     /// Waits until the server stops: a client sent `shutdown`, or ``shutdown()`` was called.

@@ -6,7 +6,19 @@ import Testing
 
 @testable import ManagerServer
 
-/// The handler passes nothing on before the handshake completes, then asks ``ServerConnections`` to admit.
+/// Records the outbound user events that pass it.
+final class OutboundEventRecorder: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    private(set) var events: [Any] = []
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        self.events.append(event)
+        promise?.succeed()
+    }
+}
+
+/// The handler passes nothing on before the handshake completes, then asks ``ServerConnections`` to admit, tells
+/// the connection handler in front of it and leaves the pipeline.
 @Suite("Admission handler")
 struct AdmissionHandlerTests {
     private static func connections(pending: Int, connections: Int) -> ServerConnections {
@@ -25,18 +37,24 @@ struct AdmissionHandlerTests {
         return (channel, id)
     }
 
-    @Test("frames are dropped until the handshake completes, then passed on")
-    func passesFramesAfterAdmission() throws {
+    @Test("frames are dropped until the handshake completes; admitted, it sends ConnectionAdmitted and leaves")
+    func admitsAndLeaves() throws {
         let connections = Self.connections(pending: 4, connections: 1)
         let (channel, _) = try Self.connectedChannel(connections)
+        let recorder = OutboundEventRecorder()
+        try channel.pipeline.syncOperations.addHandler(recorder, position: .first)
         try channel.writeInbound(channel.allocator.buffer(string: "early"))
         #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
         #expect(connections.pendingCount == 1)
+        #expect(recorder.events.isEmpty)
         channel.pipeline.fireUserInboundEventTriggered(HandshakeCompleted(role: .server))
         #expect(connections.count == 1)
         #expect(connections.pendingCount == 0)
-        try channel.writeInbound(channel.allocator.buffer(string: "request"))
-        #expect(try channel.readInbound(as: ByteBuffer.self) == channel.allocator.buffer(string: "request"))
+        #expect(recorder.events.count == 1)
+        #expect(recorder.events.first is ConnectionAdmitted)
+        #expect(throws: (any Error).self) {
+            try channel.pipeline.syncOperations.context(handlerType: AdmissionHandler.self)
+        }
         _ = try channel.finish(acceptAlreadyClosed: true)
         #expect(connections.count == 0)
     }

@@ -32,13 +32,13 @@ struct ReplyBurstTests {
             return
         }
         func frame(_ method: String, _ objectID: String?, _ arguments: [PythonValue] = []) throws -> ByteBuffer {
-            let request = Request(objectID: objectID, method: method, arguments: arguments)
-            return ByteBuffer(bytes: try PickleWriter().write(request.value))
+            try WireFrames.frame(Request(objectID: objectID, method: method, arguments: arguments))
         }
 
         // One read: the channel becomes a method channel, then three calls.
         try channel.writeInbound(try frame("accept_connection", nil, ["conn"]))
-        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil, "a lone request's reply is flushed with its read")
+        let accepted = try #require(try channel.readOutbound(as: ByteBuffer.self), "a lone request's reply is flushed with its read")
+        #expect(WireFrames.payload(of: accepted) != nil, "the reply is one whole frame")
         channel.pipeline.fireChannelRead(try frame("put", queue, [1]))
         channel.pipeline.fireChannelRead(try frame("put", queue, [2]))
         channel.pipeline.fireChannelRead(try frame("qsize", queue))

@@ -57,14 +57,13 @@ struct ServerConnectionBackpressureTests {
         }
 
         func send(_ method: String, _ objectID: String?, _ arguments: [PythonValue] = []) throws {
-            let request = Request(objectID: objectID, method: method, arguments: arguments)
-            try self.channel.writeInbound(ByteBuffer(bytes: try PickleWriter().write(request.value)))
+            try self.channel.writeInbound(try WireFrames.frame(Request(objectID: objectID, method: method, arguments: arguments)))
         }
 
         /// The next reply written, or `nil` when none was.
         func reply() throws -> Reply? {
             guard let buffer = try self.channel.readOutbound(as: ByteBuffer.self) else { return nil }
-            return try Reply(try PickleReader().read(Array(buffer.readableBytesView)))
+            return try WireFrames.reply(in: buffer)
         }
 
         /// Whether no reply was written.

@@ -307,4 +307,71 @@ struct ServerConnectionStateMachineTests {
         let nothingOwed = machine.dispatchEnded()
         #expect(Self.isNone(nothingOwed), "the dispatch of b answered nothing yet")
     }
+
+    // MARK: - Authentication
+
+    @Test("while authenticating, frames go to the handshake, reads are allowed and nothing is written")
+    func authenticating() {
+        var machine = Machine(authenticating: true)
+        #expect(machine.state == .authenticating)
+        #expect(machine.route() == .handshake)
+        let read = machine.readRequested()
+        #expect(Self.isRead(read))
+        let reply = machine.replyReady()
+        #expect(reply == .drop)
+        let stray = machine.requestReceived(Self.accept, bytes: 40)
+        #expect(Self.isNone(stray), "a frame of the handshake is never a request")
+        #expect(machine.state == .authenticating)
+    }
+
+    @Test("admitted, the next frame is a request and the connection runs as one that needed no handshake")
+    func admittedThenRequests() {
+        var machine = Machine(authenticating: true)
+        machine.admitted()
+        #expect(machine.state == .awaitingFirstRequest)
+        #expect(machine.route() == .request)
+        let accept = machine.requestReceived(Self.accept, bytes: 40)
+        guard case .performFunction(let request, charged: false) = accept else {
+            Issue.record("accept_connection was not performed: \(accept)")
+            return
+        }
+        #expect(request.method == "accept_connection")
+        machine.admitted()
+        #expect(machine.state == .methodChannel(busy: true), "a second admission changes nothing")
+    }
+
+    @Test("a connection without a handshake starts awaiting its first request")
+    func noHandshake() {
+        let machine = Machine()
+        #expect(machine.state == .awaitingFirstRequest)
+        #expect(machine.route() == .request)
+    }
+
+    @Test("closed or one-shot connections discard frames; admission after close keeps it closed")
+    func discards() {
+        var oneShot = Machine()
+        _ = oneShot.requestReceived(Self.call("create", objectID: nil), bytes: 10)
+        #expect(oneShot.route() == .discard)
+        var closed = Machine(authenticating: true)
+        closed.closed()
+        closed.admitted()
+        #expect(closed.state == .closed)
+        #expect(closed.route() == .discard)
+    }
+
+    @Test("a broken byte stream fails the handshake, closes an admitted connection, and is reported once")
+    func streamFailure() {
+        var handshaking = Machine(authenticating: true)
+        #expect(handshaking.streamFailed() == .failHandshake)
+        #expect(handshaking.state == .closed)
+        #expect(handshaking.streamFailed() == .none)
+
+        var channel = Self.methodChannel()
+        _ = channel.requestReceived(Self.call("get"), bytes: 10)
+        _ = channel.requestReceived(Self.call("queued"), bytes: 10)
+        #expect(channel.streamFailed() == .close)
+        #expect(channel.state == .closed && channel.queuedCount == 0)
+        #expect(channel.replyReady() == .drop)
+        #expect(channel.route() == .discard)
+    }
 }

@@ -2,17 +2,20 @@ import ManagerWire
 import NIOCore
 
 /// Sits after the ``HandshakeHandler``: asks ``ServerConnections`` to admit the connection once it has
-/// authenticated, and until then passes nothing on.
+/// authenticated, then tells the ``ServerConnectionHandler`` and leaves the pipeline with the handshake handler.
 ///
-/// A handshake failure is logged here (rate-limited, with the client's text escaped) and goes no further, so the
-/// handlers that serve authenticated clients never see unauthenticated connections' errors or frames.
-final class AdmissionHandler: ChannelInboundHandler {
+/// The pipeline of a server with a key starts as `ServerConnectionHandler` → `HandshakeHandler` →
+/// `AdmissionHandler`: the connection handler frames the bytes and passes the handshake's frames on. On
+/// admission this handler sends ``ConnectionAdmitted`` outbound (the connection handler then treats the frames
+/// after the handshake's last one as requests, even those of the same read) and removes the handshake handler
+/// and itself, so an admitted connection's pipeline is the connection handler alone.
+///
+/// A handshake failure is logged here (rate-limited, with the client's text escaped) and goes no further.
+final class AdmissionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
 
     private let connections: ServerConnections
     private let connectionID: ConnectionID
-    private var admitted = false
 
     /// A handler admitting the connection `connectionID` through `connections`.
     init(connections: ServerConnections, connectionID: ConnectionID) {
@@ -22,7 +25,7 @@ final class AdmissionHandler: ChannelInboundHandler {
 
     /// Admits the connection when its handshake completes, or closes it when it is refused.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is HandshakeCompleted, !self.admitted else {
+        guard event is HandshakeCompleted else {
             context.fireUserInboundEventTriggered(event)
             return
         }
@@ -30,24 +33,20 @@ final class AdmissionHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        self.admitted = true
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    /// Passes frames on only once the connection is admitted.
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if self.admitted {
-            context.fireChannelRead(data)
+        context.triggerUserOutboundEvent(ConnectionAdmitted(), promise: nil)
+        let pipeline = context.pipeline.syncOperations
+        if let handshake = try? pipeline.context(handlerType: HandshakeHandler.self) {
+            pipeline.removeHandler(context: handshake, promise: nil)
         }
+        pipeline.removeHandler(context: context, promise: nil)
     }
 
-    /// Logs an unauthenticated connection's error (the ``HandshakeHandler`` closes it); passes an admitted
-    /// connection's errors on.
+    /// Drops frames: none reaches this handler once the connection is admitted, and before that they belong to
+    /// the handshake.
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    /// Logs an unauthenticated connection's error (the ``HandshakeHandler`` closes the connection).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if self.admitted {
-            context.fireErrorCaught(error)
-            return
-        }
         self.connections.handshakeFailed(error, peer: context.channel.remoteAddress)
     }
 }

@@ -3,18 +3,35 @@ import ManagerWire
 import NIOCore
 import Pickle
 
-/// Serves one client connection after its handshake: decodes requests, runs them in the object store, and
-/// writes the replies in order.
+/// Serves one client connection: frames its bytes, decodes requests, runs them in the object store, and writes
+/// the replies in order, each as one whole frame.
+///
+/// The handler is first in the connection's pipeline and owns its bytes: it splits them into frames with a
+/// ``FrameDecoder`` and frames its replies itself, so an admitted connection's pipeline is this handler alone
+/// and a request costs no hop between handlers. On a server with a key, the ``HandshakeHandler`` and
+/// ``AdmissionHandler`` sit behind it until the connection is admitted: the handshake's frames are passed on to
+/// them and the handshake's messages written through this handler are framed here; the ``ConnectionAdmitted``
+/// event then makes the next frame, even one of the same read, a request.
 ///
 /// Pickle work (decoding requests, encoding replies) runs on this channel's event loop; only the operation
 /// itself runs on the store's loop. When both loops are the same (the default), nothing hops.
 final class ServerConnectionHandler: ChannelDuplexHandler {
+    /// Bytes from the client.
     typealias InboundIn = ByteBuffer
+    /// The payloads of handshake frames, for the handshake handler.
+    typealias InboundOut = ByteBuffer
+    /// Handshake messages to frame.
     typealias OutboundIn = ByteBuffer
+    /// Whole frames.
     typealias OutboundOut = ByteBuffer
 
     private let store: NIOLoopBound<ObjectStore>
     private let connectionID: ConnectionID
+    /// Splits the client's bytes into frames, keeping a partial frame until the rest arrives.
+    private let frames: NIOSingleStepByteToMessageProcessor<FrameDecoder>
+    /// Whether ``frames`` is delivering frames on this stack: the connection closing from inside a request
+    /// must not look for an unfinished frame in bytes still being handled.
+    private var isProcessingFrames = false
     private let reader: PickleReader
     /// Frames replies into reused buffers, stopping early at the reply size limit.
     private var replies: ServerReplyEncoder
@@ -27,20 +44,33 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     private let peerProcess: Int32?
 
+    /// A handler serving the connection `connectionID` from `store`.
+    ///
+    /// - Parameters:
+    ///   - maxMessageSize: The largest request frame accepted, in bytes.
+    ///   - authenticating: Whether the connection must first pass the handshake of the handlers behind this one.
     init(
         store: NIOLoopBound<ObjectStore>,
         connectionID: ConnectionID,
         peerProcess: Int32?,
         limits: PickleLimits,
         connectionLimits: ServerConnectionLimits = ServerConnectionLimits(),
+        maxMessageSize: Int = FrameDecoder.defaultMaxMessageSize,
+        authenticating: Bool = false,
         logger: Logger
     ) {
         self.store = store
         self.peerProcess = peerProcess
         self.connectionID = connectionID
+        self.frames = NIOSingleStepByteToMessageProcessor(
+            FrameDecoder(
+                maxMessageSize: maxMessageSize,
+                handshakeFrames: authenticating ? FrameDecoder.handshakeFrameCount : 0
+            )
+        )
         self.reader = PickleReader(limits: limits)
         self.replies = ServerReplyEncoder(maxReplySize: connectionLimits.maxReplySize)
-        self.stateMachine = ServerConnectionStateMachine(limits: connectionLimits)
+        self.stateMachine = ServerConnectionStateMachine(limits: connectionLimits, authenticating: authenticating)
         self.logger = logger
     }
 
@@ -62,7 +92,30 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let payload = self.unwrapInboundIn(data)
+        guard self.stateMachine.route() != .discard else { return }
+        self.isProcessingFrames = true
+        defer { self.isProcessingFrames = false }
+        do {
+            try self.frames.process(buffer: Self.unwrapInboundIn(data)) { frame in
+                self.frameArrived(frame, context: context)
+            }
+        } catch {
+            self.streamFailed(error, context: context)
+        }
+    }
+
+    private func frameArrived(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+        switch self.stateMachine.route() {
+        case .request:
+            self.requestArrived(frame)
+        case .handshake:
+            context.fireChannelRead(Self.wrapInboundOut(frame))
+        case .discard:
+            break
+        }
+    }
+
+    private func requestArrived(_ payload: ByteBuffer) {
         let incoming: ServerConnectionStateMachine.Incoming
         do {
             let value = try payload.withUnsafeReadableBytes { try self.reader.read($0) }
@@ -75,6 +128,27 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             incoming = .undecodable(reason: "\(error)")
         }
         self.handle(self.stateMachine.requestReceived(incoming, bytes: payload.readableBytes))
+    }
+
+    /// The client's bytes are not a frame stream (a negative length, a frame over the limit): a handshake fails
+    /// with the error, an admitted connection is closed.
+    private func streamFailed(_ error: any Error, context: ChannelHandlerContext) {
+        switch self.stateMachine.streamFailed() {
+        case .failHandshake:
+            context.fireErrorCaught(error)
+        case .close:
+            self.logClosing(after: error)
+            context.close(promise: nil)
+        case .none:
+            break
+        }
+    }
+
+    private func logClosing(after error: any Error) {
+        self.logger.notice(
+            "closing connection after an error",
+            metadata: ["peer": "\(self.connectionID)", "error": "\(LogEscaping.escaped("\(error)"))"]
+        )
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -90,6 +164,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if self.stateMachine.route() == .request, !self.isProcessingFrames {
+            // A client that vanished inside a frame lost that message: say so (the handshake reports its own).
+            do {
+                try self.frames.finishProcessing(seenEOF: true) { _ in }
+            } catch {
+                self.logClosing(after: error)
+            }
+        }
         self.stateMachine.closed()
         let connectionID = self.connectionID
         self.onStore { store in store.connectionClosed(connectionID) }
@@ -97,11 +179,31 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.logger.notice(
-            "closing connection after an error",
-            metadata: ["peer": "\(self.connectionID)", "error": "\(LogEscaping.escaped("\(error)"))"]
-        )
+        guard self.stateMachine.route() != .handshake else {
+            // The handshake fails with it and closes the connection; the admission handler logs it.
+            context.fireErrorCaught(error)
+            return
+        }
+        self.logClosing(after: error)
         context.close(promise: nil)
+    }
+
+    /// Frames a message of the handshake (the handlers behind this one write payloads).
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let payload = Self.unwrapOutboundIn(data)
+        var frame = context.channel.allocator.buffer(capacity: payload.readableBytes + 12)
+        FrameEncoder.writeFrame(payload: payload, into: &frame)
+        context.write(Self.wrapOutboundOut(frame), promise: promise)
+    }
+
+    /// Learns that the connection was admitted (``ConnectionAdmitted``); passes other events on.
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is ConnectionAdmitted else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        self.stateMachine.admitted()
+        promise?.succeed()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -212,7 +314,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func send(_ reply: StoreReply, tokenAddress: PythonValue = .none) {
-        guard let context = self.context, context.channel.isActive else { return }
+        // A closed connection's machine drops the reply: no need to ask the channel.
+        guard let context = self.context else { return }
         let write = self.stateMachine.replyReady()
         guard write != .drop else { return }
         let buffer = self.replies.frame(for: reply, tokenAddress: tokenAddress)

@@ -1,9 +1,10 @@
 import DequeModule
 import ManagerWire
 
-/// The life of one server connection after its handshake, as CPython's server runs it, without I/O.
+/// The life of one server connection, as CPython's server runs it, without I/O.
 ///
-/// The first request decides what the connection is: `accept_connection` turns it into a method channel that
+/// A connection to a server with a key starts ``State/authenticating``: its frames belong to the handshake until
+/// the handshake has succeeded and the server admitted the connection (``admitted()``). The first request decides what the connection is: `accept_connection` turns it into a method channel that
 /// serves calls until the client closes it; any other server function is answered once and the connection is
 /// closed. A method channel answers its requests strictly in order: while a call is parked (a blocking
 /// `Queue.get`), or while the client is not taking its replies (the channel is not writable), later requests
@@ -21,6 +22,8 @@ import ManagerWire
 struct ServerConnectionStateMachine {
     /// What the connection is.
     enum State: Equatable {
+        /// Running the authentication handshake: frames go to the handshake, none is a request yet.
+        case authenticating
         /// Waiting for the first request.
         case awaitingFirstRequest
         /// Answering the one request of a one-shot connection.
@@ -53,6 +56,26 @@ struct ServerConnectionStateMachine {
         case none
     }
 
+    /// Where a frame that arrived goes.
+    enum Route: Equatable {
+        /// To the authentication handshake.
+        case handshake
+        /// Decoded as a request and given to ``requestReceived(_:bytes:)``.
+        case request
+        /// Nowhere: a one-shot connection already has its request, or the connection is closed.
+        case discard
+    }
+
+    /// What a broken byte stream (a bad frame header, a frame over the size limit) means for the connection.
+    enum StreamFailure: Equatable {
+        /// The handshake fails with the error, and the handshake closes the connection.
+        case failHandshake
+        /// The connection is closed after logging the error.
+        case close
+        /// Nothing: the connection is already closed.
+        case none
+    }
+
     /// How the reply about to be sent is written.
     enum ReplyWrite: Equatable {
         /// Written now, flushed with the current read's other replies when the read completes.
@@ -73,7 +96,7 @@ struct ServerConnectionStateMachine {
 
     /// The bounds on queued requests.
     let limits: ServerConnectionLimits
-    private(set) var state: State = .awaitingFirstRequest
+    private(set) var state: State
     /// Requests waiting behind a busy method channel, oldest first.
     ///
     /// Kept outside ``State`` so appending and popping mutate the queue in place instead of copying it.
@@ -97,9 +120,10 @@ struct ServerConnectionStateMachine {
     /// Whether ``nextAction()`` was asked for during a dispatch; ``dispatchEnded()`` then answers it.
     private var nextActionDeferred = false
 
-    /// A machine for a new connection.
-    init(limits: ServerConnectionLimits = ServerConnectionLimits()) {
+    /// A machine for a new connection; `authenticating` when the connection must first pass the handshake.
+    init(limits: ServerConnectionLimits = ServerConnectionLimits(), authenticating: Bool = false) {
         self.limits = limits
+        self.state = authenticating ? .authenticating : .awaitingFirstRequest
     }
 
     /// How many requests wait behind a busy method channel.
@@ -110,6 +134,41 @@ struct ServerConnectionStateMachine {
         self.state != .closed && self.isWritable
             && self.queued.count < self.limits.maxQueuedRequests
             && self.queuedBytes < self.limits.maxQueuedRequestBytes
+    }
+
+    // MARK: - Authentication
+
+    /// The handshake succeeded and the server admitted the connection: later frames are requests.
+    mutating func admitted() {
+        if self.state == .authenticating {
+            self.state = .awaitingFirstRequest
+        }
+    }
+
+    /// Where the frame that just arrived goes.
+    func route() -> Route {
+        switch self.state {
+        case .authenticating:
+            return .handshake
+        case .awaitingFirstRequest, .methodChannel:
+            return .request
+        case .oneShot, .closed:
+            return .discard
+        }
+    }
+
+    /// The byte stream broke: no further frame can be found in it. Nothing more is dispatched or written.
+    mutating func streamFailed() -> StreamFailure {
+        let state = self.state
+        self.closed()
+        switch state {
+        case .authenticating:
+            return .failHandshake
+        case .closed:
+            return .none
+        case .awaitingFirstRequest, .oneShot, .methodChannel:
+            return .close
+        }
     }
 
     // MARK: - Reading
@@ -133,6 +192,9 @@ struct ServerConnectionStateMachine {
     mutating func requestReceived(_ incoming: Incoming, bytes: Int) -> Action {
         self.inReadBurst = true
         switch self.state {
+        case .authenticating:
+            // Frames of the handshake never come here (see ``route()``).
+            return .none
         case .awaitingFirstRequest:
             guard case .request(let request) = incoming else {
                 self.state = .oneShot
@@ -175,7 +237,7 @@ struct ServerConnectionStateMachine {
     /// Call ``nextAction()`` once it is written.
     mutating func replyReady() -> ReplyWrite {
         switch self.state {
-        case .closed, .awaitingFirstRequest:
+        case .closed, .authenticating, .awaitingFirstRequest:
             return .drop
         case .oneShot:
             self.state = .closed

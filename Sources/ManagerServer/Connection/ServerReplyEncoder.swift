@@ -2,11 +2,10 @@ import ManagerWire
 import NIOCore
 import Pickle
 
-/// Turns one connection's replies into payload buffers with their frame header in front, which ``FrameEncoder``
-/// sends as they are, reusing its buffers between replies.
+/// Turns one connection's replies into whole frames (header and pickle), reusing its buffers between replies.
 ///
-/// A reply is pickled into a scratch array kept from reply to reply, then copied behind a frame header into a
-/// `ByteBuffer` that is also kept: once the channel has written the previous reply, the buffer is uniquely owned
+/// A reply is pickled into a scratch array kept from reply to reply, then framed into a `ByteBuffer` that is also
+/// kept: once the channel has written the previous reply, the buffer is uniquely owned
 /// again and the next reply reuses its storage, so a steady request/reply exchange allocates nothing here. The
 /// frame of `('#RETURN', None)`, the most common reply (every `__setitem__`, `append`, `release`), is built once
 /// per process and shared.
@@ -32,9 +31,7 @@ struct ServerReplyEncoder {
         // Writing a constant with no limit cannot fail; an empty payload would only ever be a visible bug.
         try? PickleWriter(protocolVersion: 4).writePair(.string(Reply.Kind.returned), .none, appendingTo: &bytes)
         var frame = ByteBuffer()
-        FrameEncoder.resetPayloadBuffer(&frame, capacity: bytes.count)
-        frame.writeBytes(bytes)
-        FrameEncoder.finishPayloadBuffer(&frame)
+        FrameEncoder.writeFrame(payload: bytes, into: &frame)
         return frame
     }()
 
@@ -45,7 +42,7 @@ struct ServerReplyEncoder {
         self.frame = ByteBuffer()
     }
 
-    /// The reply's payload with its frame header in front (see ``FrameEncoder/finishPayloadBuffer(_:)``).
+    /// The reply's frame: its header, then its pickle.
     mutating func frame(for reply: StoreReply, tokenAddress: PythonValue) -> ByteBuffer {
         if case .returned(.none) = reply {
             return Self.returnedNoneFrame
@@ -57,10 +54,10 @@ struct ServerReplyEncoder {
             self.scratch.removeAll(keepingCapacity: true)
             try? self.failureReply(for: error).write(with: PickleWriter(), appendingTo: &self.scratch)
         }
-        // Unique again once the channel has written the previous reply: then resetting keeps the storage.
-        FrameEncoder.resetPayloadBuffer(&self.frame, capacity: self.scratch.count)
-        self.frame.writeBytes(self.scratch)
-        FrameEncoder.finishPayloadBuffer(&self.frame)
+        // Unique again once the channel has written the previous reply: then clearing keeps the storage.
+        // The writer stops at the reply size limit, itself below `maximumPayloadSize`: the sum fits a ByteBuffer.
+        self.frame.clear(minimumCapacity: min(self.scratch.count, FrameEncoder.maximumPayloadSize) + 12)
+        FrameEncoder.writeFrame(payload: self.scratch, into: &self.frame)
         let framed = self.frame
         if self.scratch.capacity > Self.keptCapacity {
             self.scratch = []

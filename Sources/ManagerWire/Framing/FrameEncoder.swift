@@ -6,9 +6,8 @@ public import NIOCore
 /// an 8-byte unsigned big-endian length. Small payloads are copied behind their header into one buffer (one
 /// write, as CPython does up to 16 KiB); large ones are written as a header buffer followed by the payload.
 ///
-/// A producer that builds its payload in a fresh buffer can spare the copy: reserve the header's 4 bytes in front
-/// of the payload with ``makePayloadBuffer(allocator:capacity:)`` and ``finishPayloadBuffer(_:)``; the frame is
-/// then sent from that buffer as it is.
+/// A handler that owns a connection's bytes can frame its messages itself with ``writeFrame(payload:into:)-([UInt8],_)``
+/// instead; both write the same bytes.
 public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler {
     /// A payload to frame.
     public typealias OutboundIn = ByteBuffer
@@ -29,10 +28,6 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let payload = Self.unwrapOutboundIn(data)
         let length = payload.readableBytes
-        if let frame = Self.frameWithHeaderInFront(payload) {
-            context.write(Self.wrapOutboundOut(frame), promise: promise)
-            return
-        }
         let headerSize = Self.headerSize(forPayloadLength: length)
         if length <= Self.coalescingLimit {
             // Both sizes are small here: the sum cannot overflow.
@@ -49,49 +44,18 @@ public final class FrameEncoder: ChannelOutboundHandler, RemovableChannelHandler
         }
     }
 
-    /// A buffer for a payload of about `capacity` bytes with room for a short header in front of it.
-    ///
-    /// Write the payload, then call ``finishPayloadBuffer(_:)``. `capacity` is a hint: it is clamped to
-    /// between zero and ``maximumPayloadSize``, so no value traps.
-    public static func makePayloadBuffer(allocator: ByteBufferAllocator, capacity: Int) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: min(max(capacity, 0), Self.maximumPayloadSize) + 4)
-        buffer.moveWriterIndex(forwardBy: 4)
-        buffer.moveReaderIndex(forwardBy: 4)
-        return buffer
+    /// Appends one whole frame, header and payload, to `buffer`: how a handler that writes its own frames (the
+    /// server's connection handler) frames them.
+    public static func writeFrame(payload: [UInt8], into buffer: inout ByteBuffer) {
+        Self.writeHeader(payloadLength: payload.count, into: &buffer)
+        buffer.writeBytes(payload)
     }
 
-    /// Empties `buffer` for a new payload of about `capacity` bytes, with room for a short header in front, as
-    /// ``makePayloadBuffer(allocator:capacity:)`` makes one: a buffer reused from frame to frame keeps its storage
-    /// when nothing else holds it any more (the channel has written the previous frame). `capacity` is clamped as
-    /// there.
-    public static func resetPayloadBuffer(_ buffer: inout ByteBuffer, capacity: Int) {
-        buffer.clear(minimumCapacity: min(max(capacity, 0), Self.maximumPayloadSize) + 4)
-        buffer.moveWriterIndex(forwardBy: 4)
-        buffer.moveReaderIndex(forwardBy: 4)
-    }
-
-    /// Writes the header of the payload written into a buffer from ``makePayloadBuffer(allocator:capacity:)``
-    /// into the room reserved for it, so ``write(context:data:promise:)`` sends the frame without copying.
-    ///
-    /// A payload too large for the short header is left as it is and framed the usual way.
-    public static func finishPayloadBuffer(_ buffer: inout ByteBuffer) {
-        let length = buffer.readableBytes
-        guard buffer.readerIndex >= 4, UInt64(length) <= UInt64(Int32.max) else { return }
-        buffer.setInteger(Int32(length), at: buffer.readerIndex - 4, endianness: .big)
-    }
-
-    /// The frame of `payload` when the 4 bytes in front of its readable bytes already hold its header, else `nil`.
-    ///
-    /// The bytes sent are the same either way: the header found is exactly the one that would be written.
-    static func frameWithHeaderInFront(_ payload: ByteBuffer) -> ByteBuffer? {
-        let length = payload.readableBytes
-        guard payload.readerIndex >= 4, UInt64(length) <= UInt64(Int32.max) else { return nil }
-        var frame = payload
-        frame.moveReaderIndex(to: payload.readerIndex - 4)
-        guard frame.getInteger(at: frame.readerIndex, endianness: .big, as: Int32.self) == Int32(length) else {
-            return nil
-        }
-        return frame
+    /// Appends one whole frame, header and the readable bytes of `payload`, to `buffer`.
+    public static func writeFrame(payload: ByteBuffer, into buffer: inout ByteBuffer) {
+        Self.writeHeader(payloadLength: payload.readableBytes, into: &buffer)
+        var payload = payload
+        buffer.writeBuffer(&payload)
     }
 
     /// The size of the header for a payload of `length` bytes: 4, or 12 for the large form.
