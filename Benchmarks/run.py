@@ -82,9 +82,11 @@ def target_for(workload):
         return ("abs_max", 1500.0)
     if workload == "py.idle_rss":
         return ("abs_max", 64.0)
-    if workload.startswith(("swift.latency.", "swift.nio.latency.")):
+    if workload.endswith(".switches"):
+        return None
+    if workload.startswith(("swift.latency.", "swift.loop.latency.", "swift.nio.latency.")):
         return ("floor_max", 1.3)
-    if workload.startswith(("swift.pipelined", "swift.nio.pipelined")):
+    if workload.startswith(("swift.pipelined", "swift.loop.pipelined", "swift.nio.pipelined")):
         return ("abs_min", 500000.0)
     return None
 
@@ -341,8 +343,10 @@ def run_swift_clients(arguments, servers, authkey_hex, results):
     if not os.path.exists(SWIFT_BENCHMARK):
         log("Swift-client rows skipped: %s does not exist yet" % SWIFT_BENCHMARK)
         return False
-    # Each server twice: with Swift Concurrency's default executor (every workload), then with NIO's event loops
-    # as the global executor (single calls and pipelining only, rows named swift.nio.*).
+    # Each server twice: with Swift Concurrency's default executor (every workload, then the single calls and
+    # pipelining again from tasks on the connection's event loop, rows named swift.loop.*), then with NIO's event
+    # loops as the global executor (single calls and pipelining only, rows named swift.nio.*). Each single-call row
+    # comes with a .switches row: the client process's context switches per call.
     for name, executor in [(name, executor) for executor in ("default", "nio") for name in SERVERS]:
         unix, tcp = servers.get((name, "unix")), servers.get((name, "tcp"))
         if unix is None or not unix.alive():
@@ -410,8 +414,12 @@ def floor_for(workload, floors):
         return floors["floor.py_echo.%s" % match.group(1)]
     if workload.startswith("py.server_cpu.") and "floor.echo_cpu.1" in floors:
         return floors["floor.echo_cpu.1"]
-    if workload.startswith("swift.latency.") and "floor.pingpong" in floors:
-        return floors["floor.pingpong"]
+    if workload.endswith(".switches"):
+        return None
+    if workload.startswith(("swift.latency.", "swift.loop.latency.", "swift.nio.latency.")) and "floor.pingpong" in floors:
+        # Lock acquire+release and Queue put+get are two round trips.
+        round_trips = 2 if workload.endswith((".lock", ".queue")) else 1
+        return round_trips * floors["floor.pingpong"]
     return None
 
 

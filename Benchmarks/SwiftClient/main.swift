@@ -91,59 +91,22 @@ struct SwiftClientBenchmark {
                 print("\(workload): FAILED: \(message)")
             }
 
-            // Single-call latency, one call at a time.
             let dict = try await client.create("dict")
-            let list = try await client.create("list")
-            let value = try await client.create("Value", ["i", 7])
             let lock = try await client.create("Lock")
-            let queue = try await client.create("Queue")
-            let calls = 2_000 * scale
-            func latency(_ workload: String, _ title: String, _ body: () async throws -> Void) async throws {
-                for _ in 0..<200 { try await body() }  // warm up
-                let start = ContinuousClock.now
-                for _ in 0..<calls { try await body() }
-                let seconds = (ContinuousClock.now - start) / .seconds(1)
-                record(workload, title, seconds / Double(calls) * 1e6, "us", "lower")
-            }
-            try await latency(prefix + "latency.dict_set", "\(titlePrefix) dict set") {
-                _ = try await client.call(dict.objectID, "__setitem__", ["k", 1])
-            }
-            try await latency(prefix + "latency.dict_get", "\(titlePrefix) dict get") {
-                guard try await client.call(dict.objectID, "__getitem__", ["k"]) == 1 else { throw BenchmarkFailure("dict get returned a wrong value") }
-            }
-            try await latency(prefix + "latency.list_append", "\(titlePrefix) list append") {
-                _ = try await client.call(list.objectID, "append", [1])
-            }
-            try await latency(prefix + "latency.value_get", "\(titlePrefix) Value get") {
-                guard try await client.call(value.objectID, "get") == 7 else { throw BenchmarkFailure("Value get returned a wrong value") }
-            }
-            try await latency(prefix + "latency.lock", "\(titlePrefix) Lock acquire+release") {
-                _ = try await client.call(lock.objectID, "acquire", [], mayBlock: false)
-                _ = try await client.call(lock.objectID, "release")
-            }
-            try await latency(prefix + "latency.queue", "\(titlePrefix) Queue put+get") {
-                _ = try await client.call(queue.objectID, "put", [1])
-                guard try await client.call(queue.objectID, "get") == 1 else { throw BenchmarkFailure("queue get returned a wrong value") }
-            }
+            rows += try await Self.singleCallsAndPipelining(
+                client: client, dict: dict, lock: lock, prefix: prefix, titlePrefix: titlePrefix, scale: scale, preference: nil
+            )
 
-            // Pipelined calls from many tasks over one connection.
-            for tasks in [1, 16, 256] {
-                let perTask = max(1, (20_000 * scale) / tasks)
-                let seconds = try await timed {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for _ in 0..<tasks {
-                            group.addTask {
-                                for _ in 0..<perTask {
-                                    guard try await client.call(dict.objectID, "__getitem__", ["k"]) == 1 else {
-                                        throw BenchmarkFailure("a pipelined get returned a wrong value")
-                                    }
-                                }
-                            }
-                        }
-                        try await group.waitForAll()
-                    }
+            if !options.nioExecutor {
+                // The same single calls and pipelining from tasks that prefer the pooled channel's event loop
+                // (ManagerClient.taskExecutor): the call path for a user who opts in, rows named swift.loop.*.
+                let executor = client.taskExecutor
+                rows += try await withTaskExecutorPreference(executor) {
+                    try await Self.singleCallsAndPipelining(
+                        client: client, dict: dict, lock: lock, prefix: "swift.loop.", titlePrefix: "Swift (loop executor)",
+                        scale: scale, preference: executor
+                    )
                 }
-                record(prefix + "pipelined.\(tasks)", "\(titlePrefix) pipelined calls, \(tasks) tasks", Double(tasks * perTask) / seconds, "calls/s", "higher")
             }
 
             if options.nioExecutor {
@@ -231,6 +194,84 @@ struct SwiftClientBenchmark {
         }
     }
 
+    /// Single-call latency (with the process's context switches per call) and pipelined calls from 1 to 256 tasks
+    /// over the client's pooled channel; the tasks of the sweep prefer `preference` when it is given.
+    static func singleCallsAndPipelining(
+        client: ManagerClient,
+        dict: ObjectReference,
+        lock: ObjectReference,
+        prefix: String,
+        titlePrefix: String,
+        scale: Int,
+        preference: (any TaskExecutor)?
+    ) async throws -> [Row] {
+        var rows: [Row] = []
+        func record(_ workload: String, _ title: String, _ value: Double, _ unit: String, _ better: String) {
+            rows.append(Row(workload: workload, title: title, value: value, unit: unit, better: better))
+            print(String(format: "%-34@ %12.1f %@", workload as NSString, value, unit))
+        }
+        let list = try await client.create("list")
+        let value = try await client.create("Value", ["i", 7])
+        let queue = try await client.create("Queue")
+        let calls = 2_000 * scale
+        func latency(_ workload: String, _ title: String, callsPerRound: Int = 1, _ body: () async throws -> Void) async throws {
+            for _ in 0..<200 { try await body() }  // warm up
+            let switchesBefore = contextSwitches()
+            let start = ContinuousClock.now
+            for _ in 0..<calls { try await body() }
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            let switches = contextSwitches() - switchesBefore
+            record(workload, title, seconds / Double(calls) * 1e6, "us", "lower")
+            record(
+                workload + ".switches", title + ": context switches per call", Double(switches) / Double(calls * callsPerRound),
+                "switches", "lower"
+            )
+        }
+        // Single-call latency, one call at a time.
+        try await latency(prefix + "latency.dict_set", "\(titlePrefix) dict set") {
+            _ = try await client.call(dict.objectID, "__setitem__", ["k", 1])
+        }
+        try await latency(prefix + "latency.dict_get", "\(titlePrefix) dict get") {
+            guard try await client.call(dict.objectID, "__getitem__", ["k"]) == 1 else { throw BenchmarkFailure("dict get returned a wrong value") }
+        }
+        try await latency(prefix + "latency.list_append", "\(titlePrefix) list append") {
+            _ = try await client.call(list.objectID, "append", [1])
+        }
+        try await latency(prefix + "latency.value_get", "\(titlePrefix) Value get") {
+            guard try await client.call(value.objectID, "get") == 7 else { throw BenchmarkFailure("Value get returned a wrong value") }
+        }
+        try await latency(prefix + "latency.lock", "\(titlePrefix) Lock acquire+release", callsPerRound: 2) {
+            _ = try await client.call(lock.objectID, "acquire", [], mayBlock: false)
+            _ = try await client.call(lock.objectID, "release")
+        }
+        try await latency(prefix + "latency.queue", "\(titlePrefix) Queue put+get", callsPerRound: 2) {
+            _ = try await client.call(queue.objectID, "put", [1])
+            guard try await client.call(queue.objectID, "get") == 1 else { throw BenchmarkFailure("queue get returned a wrong value") }
+        }
+
+        // Pipelined calls from many tasks over one connection.
+        for tasks in [1, 4, 16, 64, 256] {
+            let perTask = max(1, (20_000 * scale) / tasks)
+            let seconds = try await timed {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<tasks {
+                        group.addTask(executorPreference: preference) {
+                            for _ in 0..<perTask {
+                                guard try await client.call(dict.objectID, "__getitem__", ["k"]) == 1 else {
+                                    throw BenchmarkFailure("a pipelined get returned a wrong value")
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            record(prefix + "pipelined.\(tasks)", "\(titlePrefix) pipelined calls, \(tasks) tasks", Double(tasks * perTask) / seconds, "calls/s", "higher")
+        }
+
+        return rows
+    }
+
     /// Closes the client, writes the rows and exits non-zero if a check failed.
     static func finish(_ rows: [Row], client: ManagerClient, jsonPath: String) async throws {
         await client.close()
@@ -238,4 +279,17 @@ struct SwiftClientBenchmark {
         try data.write(to: URL(fileURLWithPath: jsonPath))
         if rows.contains(where: { !$0.ok }) { exit(1) }
     }
+}
+
+/// The context switches (voluntary and not) of every thread of this process so far, from /proc (0 elsewhere).
+func contextSwitches() -> Int {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    var total = 0
+    for task in tasks {
+        guard let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8) else { continue }
+        for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
+            total += Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+        }
+    }
+    return total
 }

@@ -185,6 +185,17 @@ public final class ManagerClient: Sendable {
         _ = try await self.oneShot("shutdown", [])
     }
 
+    /// An executor that runs tasks on the event loop of this client's pooled channel.
+    ///
+    /// Wrap a task's calls in `withTaskExecutorPreference(client.taskExecutor) { ... }` (or give it to
+    /// `addTask(executorPreference:)`) and each call writes, waits and resumes on the channel's loop: a round trip
+    /// then costs about one thread wake-up, as CPython's blocking client does, instead of the hand-over to the loop
+    /// and back. The task's own work between calls also runs on that loop, so keep heavy computation elsewhere.
+    /// Calls that may block (`mayBlock: true`) take their own channels and are not sped up by it.
+    public var taskExecutor: EventLoopTaskExecutor {
+        self.channel.taskExecutor
+    }
+
     /// Closes this client's connections. References still held are given back by the server (swift-multiprocessing)
     /// or remain counted (CPython).
     public func close() async {
