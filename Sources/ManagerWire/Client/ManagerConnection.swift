@@ -24,7 +24,12 @@ public final class ManagerConnection: Sendable {
     private let reader: PickleReader
     private let requests: OutgoingRequests<RequestReplyHandler.Waiter>
     private let handler: NIOLoopBound<RequestReplyHandler>
-    private let executor: EventLoopTaskExecutor
+    /// An executor that runs tasks on this connection's event loop.
+    ///
+    /// Calls made from a task that prefers it (`withTaskExecutorPreference(connection.taskExecutor) { ... }`)
+    /// write, wait and resume on the loop, with no hand-over between threads: about one wake-up per call instead
+    /// of three. Requests from many such tasks still leave in bursts, one `write` per loop tick.
+    public let taskExecutor: EventLoopTaskExecutor
 
     init(
         address: ManagerAddress,
@@ -38,7 +43,7 @@ public final class ManagerConnection: Sendable {
         self.reader = PickleReader()
         self.requests = requests
         self.handler = handler
-        self.executor = EventLoopTaskExecutor(eventLoop: channel.eventLoop)
+        self.taskExecutor = EventLoopTaskExecutor(eventLoop: channel.eventLoop)
     }
 
     /// Connects to a manager and, when `authKey` is given, completes the handshake.
@@ -174,14 +179,5 @@ public final class ManagerConnection: Sendable {
     /// Whether the connection is open.
     public var isActive: Bool {
         self.channel.isActive
-    }
-
-    /// An executor that runs tasks on this connection's event loop.
-    ///
-    /// Calls made from a task that prefers it (`withTaskExecutorPreference(connection.taskExecutor) { ... }`)
-    /// write, wait and resume on the loop, with no hand-over between threads: about one wake-up per call instead
-    /// of three. Requests from many such tasks still leave in bursts, one `write` per loop tick.
-    public var taskExecutor: EventLoopTaskExecutor {
-        self.executor
     }
 }
